@@ -1,0 +1,71 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictness: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "release",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "release", targets: ["release"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CCurl", pkgConfig: "libcurl",
+      providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(
+      name: "CLibGit2", pkgConfig: "libgit2",
+      providers: [.apt(["libgit2-dev"])]),
+    .target(
+      name: "Manifest",
+      dependencies: [
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ],
+      swiftSettings: strictness),
+    .target(
+      name: "Render",
+      dependencies: ["Manifest"],
+      swiftSettings: strictness),
+    .target(
+      name: "Kube",
+      dependencies: [
+        "Manifest", "CCurl",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictness),
+    .target(
+      name: "KubeSim",
+      dependencies: [
+        "Manifest", "Render", "Kube",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictness),
+    .executableTarget(
+      name: "release",
+      dependencies: [
+        "Manifest", "Render", "Kube", "KubeSim",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictness),
+    .testTarget(name: "ManifestTests", dependencies: ["Manifest"], swiftSettings: strictness),
+    .testTarget(name: "RenderTests", dependencies: ["Render", "Manifest"], swiftSettings: strictness),
+    .testTarget(
+      name: "SystemLibraryTests", dependencies: ["CCurl", "CLibGit2"], swiftSettings: strictness),
+    .testTarget(
+      name: "KubeSimTests", dependencies: ["KubeSim", "Kube", "Manifest"],
+      swiftSettings: strictness),
+    .testTarget(
+      name: "ReleaseCLITests", dependencies: ["Manifest"], swiftSettings: strictness),
+  ]
+)
