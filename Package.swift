@@ -47,6 +47,7 @@ let package = Package(
       name: "KubeSim",
       dependencies: [
         "Manifest", "Render", "Kube",
+        .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictness),
