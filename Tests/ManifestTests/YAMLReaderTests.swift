@@ -1,0 +1,49 @@
+import Manifest
+import Testing
+
+@Suite struct YAMLReaderTests {
+  @Test(arguments: [
+    ("a: 8192", Value.int(8192)), ("a: \"8192\"", "8192"), ("a: '8192'", "8192"), ("a: true", true),
+    ("a: \"true\"", "true"), ("a: yes", "yes"), ("a: on", "on"), ("a: ~", nil), ("a: null", nil),
+    ("a:", nil), ("a: 0777", 511), ("a: 0x1F", 31), ("a: 1_000", 1000), ("a: 0o17", 15),
+    ("a: 1.5", 1.5), ("a: .5", 0.5), ("a: 1e3", 1000.0), ("a: 1e400", "1e400"), ("a: True", true),
+    ("a: 2024-01-01", "2024-01-01T00:00:00Z"), ("a: 1:20", "1:20"), ("a: -3", -3),
+    ("a: !!int \"5\"", "5"),
+  ] as [(String, Value)])
+  func resolvesPlainScalarsAsKustomizeReadsThem(yaml: String, expected: Value) throws {
+    let doc = try YAMLReader.document(yaml, file: "t.yaml")
+    #expect(doc["a"] == expected)
+  }
+
+  @Test func keepsKeyOrderAsWritten() throws {
+    let doc = try YAMLReader.document("z: 1\na: 2\nm: 3\n", file: "t.yaml")
+    #expect(doc.objectValue.map { Array($0.keys) } == ["z", "a", "m"])
+  }
+
+  @Test func dropsEmptyDocumentsAndAcceptsCRLF() throws {
+    let docs = try YAMLReader.documents("---\n---\r\nkind: A\r\n---\n# only a comment\n---\nkind: B\n", file: "t.yaml")
+    #expect(docs == [["kind": "A"], ["kind": "B"]])
+  }
+
+  @Test func reportsDuplicateKeysWithTheirLine() {
+    #expect(throws: ManifestError.self) { try YAMLReader.documents("a: 1\nb:\n  c: 1\n  c: 2\n", file: "dup.yaml") }
+    do {
+      _ = try YAMLReader.documents("a: 1\nb:\n  c: 1\n  c: 2\n", file: "dup.yaml")
+    } catch {
+      #expect(error.file == "dup.yaml")
+      #expect(error.line == 3)  // where the map holding the duplicate starts
+      #expect(error.message.contains("\"c\" already defined"))
+    }
+  }
+
+  @Test func reportsSyntaxErrorsWithTheirLine() {
+    do {
+      _ = try YAMLReader.documents("a: 1\nb: [unclosed\nc: 2\n", file: "bad.yaml")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.file == "bad.yaml")
+      #expect(error.line != nil)
+      #expect(error.description.hasPrefix("bad.yaml:"))
+    }
+  }
+}
