@@ -37,6 +37,10 @@ let package = Package(
       dependencies: ["Manifest"],
       swiftSettings: strictness),
     .target(
+      name: "EnvironmentRepo",
+      dependencies: ["Manifest", "Render"],
+      swiftSettings: strictness),
+    .target(
       name: "Kube",
       dependencies: [
         "Manifest", "CCurl",
@@ -54,13 +58,16 @@ let package = Package(
     .executableTarget(
       name: "release",
       dependencies: [
-        "Manifest", "Render", "Kube", "KubeSim",
+        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictness),
     .testTarget(name: "ManifestTests", dependencies: ["Manifest"], swiftSettings: strictness),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Manifest"], swiftSettings: strictness),
+    .testTarget(
+      name: "EnvironmentRepoTests", dependencies: ["EnvironmentRepo", "Render", "Manifest"],
+      swiftSettings: strictness),
     .testTarget(
       name: "SystemLibraryTests", dependencies: ["CCurl", "CLibGit2"], swiftSettings: strictness),
     .testTarget(

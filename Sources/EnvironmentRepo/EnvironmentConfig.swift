@@ -1,0 +1,59 @@
+public import Manifest
+
+/// `environments/<name>/release.yaml`: what Kustomize does not say about an environment.
+/// The schema grows with the rollout, health-gate and promotion work; today it names the cluster.
+public struct EnvironmentConfig: Sendable, Equatable {
+  public enum Cluster: Sendable, Equatable {
+    /// The simulated cluster embedded in `release`; state under `.release/sim/` of the repo.
+    case embedded(scenario: String?)
+    /// A real cluster through a kubeconfig context (`path` nil: $KUBECONFIG or ~/.kube/config).
+    case kubeconfig(context: String, path: String?)
+    /// The cluster `release` runs in (service-account token), e.g. the drift CronJob.
+    case inCluster
+  }
+
+  public static let apiVersion = "release.dev/v1alpha1"
+  public static let kind = "Environment"
+
+  public var cluster: Cluster
+
+  public init(cluster: Cluster) { self.cluster = cluster }
+
+  /// Validates every field; unknown keys are errors so a typo cannot silently change behaviour.
+  public init(parsing text: String, file: String) throws(EnvironmentError) {
+    let document: Value
+    do {
+      document = try YAMLReader.document(text, file: file)
+    } catch {
+      throw EnvironmentError(file: file, field: nil, line: error.line, message: error.message)
+    }
+    var fields = FieldReader(value: document, file: file, path: "")
+    try fields.requireString("apiVersion", equalTo: Self.apiVersion)
+    try fields.requireString("kind", equalTo: Self.kind)
+    var cluster = try fields.requireMap("cluster")
+    let embedded = try cluster.optionalMap("embedded")
+    let kubeconfig = try cluster.optionalMap("kubeconfig")
+    let inCluster = try cluster.optionalBool("inCluster")
+    try cluster.rejectUnknownKeys()
+    try fields.rejectUnknownKeys()
+
+    let chosen = [embedded != nil, kubeconfig != nil, inCluster == true].filter { $0 }.count
+    guard chosen == 1 else {
+      throw EnvironmentError(
+        file: file, field: "cluster",
+        message: "exactly one of embedded, kubeconfig or inCluster: true must be set (found \(chosen))")
+    }
+    if var embedded {
+      let scenario = try embedded.optionalString("scenario")
+      try embedded.rejectUnknownKeys()
+      self.cluster = .embedded(scenario: scenario)
+    } else if var kubeconfig {
+      let context = try kubeconfig.requireString("context")
+      let path = try kubeconfig.optionalString("path")
+      try kubeconfig.rejectUnknownKeys()
+      self.cluster = .kubeconfig(context: context, path: path)
+    } else {
+      self.cluster = .inCluster
+    }
+  }
+}
