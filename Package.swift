@@ -63,7 +63,9 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictness),
-    .testTarget(name: "ManifestTests", dependencies: ["Manifest"], swiftSettings: strictness),
+    .testTarget(
+      name: "ManifestTests", dependencies: ["Manifest"], resources: [.copy("Golden")],
+      swiftSettings: strictness),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Manifest"], swiftSettings: strictness),
     .testTarget(
       name: "EnvironmentRepoTests", dependencies: ["EnvironmentRepo", "Render", "Manifest"],
