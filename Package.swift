@@ -73,6 +73,8 @@ let package = Package(
     .testTarget(
       name: "SystemLibraryTests", dependencies: ["CCurl", "CLibGit2"], swiftSettings: strictness),
     .testTarget(
+      name: "KubeTests", dependencies: ["Kube", "Manifest"], swiftSettings: strictness),
+    .testTarget(
       name: "KubeSimTests", dependencies: ["KubeSim", "Kube", "Manifest"],
       swiftSettings: strictness),
     .testTarget(
