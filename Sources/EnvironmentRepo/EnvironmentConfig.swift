@@ -27,6 +27,14 @@ public struct EnvironmentConfig: Sendable, Equatable {
     } catch {
       throw EnvironmentError(file: file, field: nil, line: error.line, message: error.message)
     }
+    do {
+      self.cluster = try Self.parseCluster(document, file: file)
+    } catch {
+      throw EnvironmentError(file: error.file, field: error.field, message: error.message)
+    }
+  }
+
+  private static func parseCluster(_ document: Value, file: String) throws(FieldError) -> Cluster {
     var fields = FieldReader(value: document, file: file, path: "")
     try fields.requireString("apiVersion", equalTo: Self.apiVersion)
     try fields.requireString("kind", equalTo: Self.kind)
@@ -39,21 +47,20 @@ public struct EnvironmentConfig: Sendable, Equatable {
 
     let chosen = [embedded != nil, kubeconfig != nil, inCluster == true].filter { $0 }.count
     guard chosen == 1 else {
-      throw EnvironmentError(
+      throw FieldError(
         file: file, field: "cluster",
         message: "exactly one of embedded, kubeconfig or inCluster: true must be set (found \(chosen))")
     }
     if var embedded {
       let scenario = try embedded.optionalString("scenario")
       try embedded.rejectUnknownKeys()
-      self.cluster = .embedded(scenario: scenario)
+      return .embedded(scenario: scenario)
     } else if var kubeconfig {
       let context = try kubeconfig.requireString("context")
       let path = try kubeconfig.optionalString("path")
       try kubeconfig.rejectUnknownKeys()
-      self.cluster = .kubeconfig(context: context, path: path)
-    } else {
-      self.cluster = .inCluster
+      return .kubeconfig(context: context, path: path)
     }
+    return .inCluster
   }
 }

@@ -238,3 +238,12 @@ public enum YAMLWriter {
     }
   }
 }
+
+extension YAMLWriter {
+  /// The plain text of a scalar as it would be written, for messages.
+  public static func scalarText(_ value: Value) -> String {
+    var out = Output()
+    out.writeScalarOrEmpty(value, indent: 0)
+    return out.text
+  }
+}
