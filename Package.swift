@@ -71,6 +71,9 @@ let package = Package(
       name: "EnvironmentRepoTests", dependencies: ["EnvironmentRepo", "Render", "Manifest"],
       swiftSettings: strictness),
     .testTarget(
+      name: "ConformanceTests", dependencies: ["Render", "Manifest"],
+      exclude: ["cases"], swiftSettings: strictness),
+    .testTarget(
       name: "SystemLibraryTests", dependencies: ["CCurl", "CLibGit2"], swiftSettings: strictness),
     .testTarget(
       name: "KubeTests", dependencies: ["Kube", "Manifest"], swiftSettings: strictness),

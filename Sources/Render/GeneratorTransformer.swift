@@ -1,0 +1,249 @@
+internal import Foundation
+public import Manifest
+
+/// `configMapGenerator` and `secretGenerator`: objects made from literals, files and env files,
+/// named with kustomize's content-hash suffix unless disabled, and combined with an object of
+/// the same name from a base when `behavior` is merge or replace.
+public struct GeneratorTransformer: Sendable {
+  struct Generator: Sendable {
+    var kind: String
+    var field: String
+    var name: String
+    var namespace: String?
+    var behavior: String
+    var options: GeneratorOptions
+    var secretType: String?
+    var entries: [(key: String, bytes: [UInt8], source: String)]
+  }
+
+  let generators: [Generator]
+  let file: String
+
+  public init(kustomization: Value, kustomizationFile: String, directory: String, fileSystem: any FileSystem)
+    throws(RenderError)
+  {
+    file = kustomizationFile
+    do {
+      var fields = FieldReader(value: kustomization, file: kustomizationFile)
+      let global = try fields.optionalMap("generatorOptions").map(GeneratorOptions.init) ?? GeneratorOptions()
+      var generators: [Generator] = []
+      for (kind, key) in [("ConfigMap", "configMapGenerator"), ("Secret", "secretGenerator")] {
+        for (path, item) in try fields.optionalList(key) ?? [] {
+          generators.append(
+            try Self.parse(
+              kind: kind, path: path, item: item, global: global, file: kustomizationFile, directory: directory,
+              fileSystem: fileSystem))
+        }
+      }
+      self.generators = generators
+    } catch let error as FieldError {
+      throw RenderError(file: error.file, field: error.field, message: error.message)
+    } catch let error as RenderError {
+      throw error
+    } catch {
+      throw RenderError(file: kustomizationFile, message: "\(error)")
+    }
+  }
+
+  private static func parse(
+    kind: String, path: String, item: Value, global: GeneratorOptions, file: String, directory: String,
+    fileSystem: any FileSystem
+  ) throws -> Generator {
+    var fields = FieldReader(value: item, file: file, path: path)
+    guard let name = try fields.optionalString("name"), !name.isEmpty else {
+      throw fields.error("name", "required field is missing")
+    }
+    let namespace = try fields.optionalString("namespace")
+    let behavior = try fields.optionalString("behavior") ?? "create"
+    guard ["create", "merge", "replace"].contains(behavior) else {
+      throw fields.error("behavior", "expected create, merge or replace, got \(behavior)")
+    }
+    let local = try fields.optionalMap("options").map(GeneratorOptions.init) ?? GeneratorOptions()
+    let secretType = kind == "Secret" ? try fields.optionalString("type") : nil
+    if kind == "ConfigMap", item["type"] != nil { throw fields.error("type", "only secretGenerator entries have a type") }
+
+    var entries: [(key: String, bytes: [UInt8], source: String)] = []
+    for (entryPath, literal) in try stringItems(&fields, "literals") {
+      guard let eq = literal.firstIndex(of: "="), eq != literal.startIndex else {
+        throw FieldError(file: file, field: entryPath, message: "invalid literal \"\(literal)\", expected key=value")
+      }
+      let key = String(literal[..<eq])
+      let value = removeQuotes(String(literal[literal.index(after: eq)...]))
+      entries.append((key, Array(value.utf8), entryPath))
+    }
+    for (entryPath, source) in try stringItems(&fields, "files") {
+      var key: String
+      var relative: String
+      if let eq = source.firstIndex(of: "=") {
+        key = String(source[..<eq])
+        relative = String(source[source.index(after: eq)...])
+        if key.isEmpty || relative.isEmpty {
+          throw FieldError(file: file, field: entryPath, message: "invalid file source \"\(source)\", expected [key=]path")
+        }
+      } else {
+        relative = source
+        key = PathName.lastComponent(source)
+      }
+      let bytes = try readFile(relative, directory: directory, fileSystem: fileSystem, file: file, field: entryPath)
+      entries.append((key, bytes, entryPath))
+    }
+    for key in ["envs", "env"] {
+      for (entryPath, relative) in try stringItems(&fields, key) {
+        let bytes = try readFile(relative, directory: directory, fileSystem: fileSystem, file: file, field: entryPath)
+        entries += try EnvFile.parse(String(decoding: bytes, as: UTF8.self), file: PathName.join(directory, relative))
+          .map { ($0.key, Array($0.value.utf8), entryPath) }
+      }
+    }
+    var seen: Set<String> = []
+    for entry in entries where !seen.insert(entry.key).inserted {
+      throw FieldError(file: file, field: entry.source, message: "key \"\(entry.key)\" already exists in \(kind) \(name)")
+    }
+    try fields.rejectUnknownKeys()
+    return Generator(
+      kind: kind, field: path, name: name, namespace: namespace, behavior: behavior,
+      options: local.merged(overGlobal: global), secretType: secretType, entries: entries)
+  }
+
+  private static func stringItems(_ fields: inout FieldReader, _ key: String) throws -> [(String, String)] {
+    try (fields.optionalList(key) ?? []).map { (path, value) throws -> (String, String) in
+      guard let s = value.stringValue else {
+        throw FieldError(file: fields.file, field: path, message: "expected a string, got \(value.typeDescription)")
+      }
+      return (path, s)
+    }
+  }
+
+  /// Surrounding quotes of a literal's value are removed only when they match on both ends.
+  static func removeQuotes(_ s: String) -> String {
+    guard s.count >= 2, let first = s.first, first == s.last, first == "\"" || first == "'" else { return s }
+    return String(s.dropFirst().dropLast())
+  }
+
+  private static func readFile(
+    _ relative: String, directory: String, fileSystem: any FileSystem, file: String, field: String
+  ) throws -> [UInt8] {
+    let path = PathName.join(directory, relative)
+    guard PathName.isWithin(path, root: directory) else {
+      throw RenderError(
+        file: file, field: field,
+        message: "security; file \(relative) is not in or below \(directory) (kustomize's load restrictions)")
+    }
+    guard fileSystem.fileExists(path), !fileSystem.isDirectory(path) else {
+      throw RenderError(file: file, field: field, message: "\(relative): no such file")
+    }
+    return Array(try fileSystem.readFile(path).utf8)
+  }
+
+  public func apply(to resources: inout [Resource]) throws(RenderError) {
+    for generator in generators {
+      let object = makeObject(generator)
+      let matches = resources.indices.filter { index in
+        let r = resources[index]
+        guard r.object.kind == generator.kind, r.object.apiVersion == "v1" else { return false }
+        let names = [r.id.name] + r.previousIDs.map(\.name)
+        guard names.contains(generator.name) else { return false }
+        return generator.namespace == nil || r.object.namespace == generator.namespace
+      }
+      switch generator.behavior {
+      case "create":
+        if let existing = matches.first {
+          throw RenderError(
+            file: file, field: generator.field,
+            message: "may not add resource with an already registered id: \(resources[existing].id); use behavior: merge or replace")
+        }
+        resources.append(
+          Resource(
+            object: object, origin: "\(file): \(generator.field)", needsHashSuffix: !generator.options.disableNameSuffixHash,
+            generatorBehavior: "create"))
+      default:
+        guard matches.count == 1, let index = matches.first else {
+          throw RenderError(
+            file: file, field: generator.field,
+            message: matches.isEmpty
+              ? "behavior \(generator.behavior): no \(generator.kind) named \(generator.name) from a base to \(generator.behavior)"
+              : "behavior \(generator.behavior): several \(generator.kind)s named \(generator.name) match")
+        }
+        var existing = resources[index].object
+        if generator.behavior == "replace" {
+          for key in ["data", "binaryData", "stringData"] { existing[key] = nil }
+        }
+        for key in ["data", "binaryData"] {
+          guard let incoming = object[key]?.objectValue else { continue }
+          var merged = existing[key]?.objectValue ?? [:]
+          for (k, v) in incoming { merged[k] = v }
+          existing[key] = .object(merged)
+        }
+        for path in [["metadata", "labels"], ["metadata", "annotations"]] {
+          guard let incoming = object[path: path]?.objectValue else { continue }
+          var merged = existing[path: path]?.objectValue ?? [:]
+          for (k, v) in incoming { merged[k] = v }
+          existing[path: path] = .object(merged)
+        }
+        if object["immutable"] != nil { existing["immutable"] = object["immutable"] }
+        if let type = object["type"], generator.secretType != nil { existing["type"] = type }
+        resources[index].object = existing
+        if generator.options.disableNameSuffixHash { resources[index].needsHashSuffix = false }
+      }
+    }
+  }
+
+  private func makeObject(_ generator: Generator) -> Value {
+    var object: Value = ["apiVersion": "v1", "kind": .string(generator.kind)]
+    var metadata: Value = ["name": .string(generator.name)]
+    if let namespace = generator.namespace { metadata["namespace"] = .string(namespace) }
+    if !generator.options.labels.isEmpty {
+      metadata["labels"] = .object(.init(generator.options.labels.map { ($0.0, Value.string($0.1)) }, uniquingKeysWith: { $1 }))
+    }
+    if !generator.options.annotations.isEmpty {
+      metadata["annotations"] = .object(
+        .init(generator.options.annotations.map { ($0.0, Value.string($0.1)) }, uniquingKeysWith: { $1 }))
+    }
+    object["metadata"] = metadata
+    if generator.kind == "Secret" {
+      object["type"] = .string(generator.secretType ?? "Opaque")
+      var data: Value = [:]
+      for entry in generator.entries { data[entry.key] = .string(Data(entry.bytes).base64EncodedString()) }
+      object["data"] = data
+    } else {
+      var data: Value = [:]
+      var binary: Value = [:]
+      for entry in generator.entries {
+        if let text = String(validating: entry.bytes, as: UTF8.self) {
+          data[entry.key] = .string(text)
+        } else {
+          binary[entry.key] = .string(Data(entry.bytes).base64EncodedString())
+        }
+      }
+      if !(data.objectValue?.isEmpty ?? true) || (binary.objectValue?.isEmpty ?? true) { object["data"] = data }
+      if !(binary.objectValue?.isEmpty ?? true) { object["binaryData"] = binary }
+    }
+    if generator.options.immutable { object["immutable"] = true }
+    return object
+  }
+}
+
+/// Env files of `envs:`: `KEY=VALUE` lines; blank lines and `#` comments skipped.
+enum EnvFile {
+  static func parse(_ text: String, file: String) throws(RenderError) -> [(key: String, value: String)] {
+    var result: [(key: String, value: String)] = []
+    var body = text
+    if body.hasPrefix("\u{FEFF}") { body.removeFirst() }
+    for (number, rawLine) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      var line = Substring(rawLine)
+      if line.hasSuffix("\r") { line = line.dropLast() }
+      line = line.drop(while: { $0 == " " || $0 == "\t" })
+      if line.isEmpty || line.hasPrefix("#") { continue }
+      guard let eq = line.firstIndex(of: "="), eq != line.startIndex else {
+        // kustomize would read a bare KEY from release's own environment; a render must not
+        // depend on who runs it, so it is refused.
+        throw RenderError(file: file, line: number + 1, message: "expected KEY=VALUE, got \"\(line)\"")
+      }
+      let key = String(line[..<eq])
+      guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
+        throw RenderError(file: file, line: number + 1, message: "\"\(key)\" is not a valid environment variable name")
+      }
+      result.append((key, String(line[line.index(after: eq)...])))
+    }
+    return result
+  }
+}

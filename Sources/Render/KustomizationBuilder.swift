@@ -1,0 +1,133 @@
+public import Manifest
+
+/// Builds one kustomization: its resources (files and nested kustomizations, each built with
+/// its own transformers first), components, generators, then transformers in kustomize v5's
+/// order. Hash suffixes and name references are settled once, at the top (see Renderer).
+struct KustomizationBuilder {
+  let fileSystem: any FileSystem
+
+  init(fileSystem: any FileSystem) { self.fileSystem = fileSystem }
+
+  func loadKustomization(in directory: String, referencedFrom: (file: String, field: String)?) throws(RenderError)
+    -> Kustomization
+  {
+    guard fileSystem.isDirectory(directory) else {
+      if let referencedFrom {
+        throw RenderError(file: referencedFrom.file, field: referencedFrom.field, message: "\(directory): no such directory")
+      }
+      throw RenderError(file: directory, message: "no such directory")
+    }
+    let present = Kustomization.fileNames.filter { fileSystem.fileExists(directory + "/" + $0) }
+    guard let name = present.first else {
+      throw RenderError(
+        file: directory,
+        message: "no kustomization.yaml, kustomization.yml or Kustomization in this directory"
+          + (referencedFrom.map { " (referenced from \($0.file): \($0.field))" } ?? ""))
+    }
+    if present.count > 1 {
+      throw RenderError(file: directory, message: "found more than one kustomization file: \(present.joined(separator: ", "))")
+    }
+    let file = directory + "/" + name
+    let document: Value
+    do {
+      document = try YAMLReader.document(try fileSystem.readFile(file), file: file)
+    } catch let error as ManifestError {
+      throw RenderError(error)
+    } catch let error as RenderError {
+      throw error
+    } catch {
+      throw RenderError(file: file, message: "\(error)")
+    }
+    return try Kustomization(document: document, file: file)
+  }
+
+  /// `inherited`: the accumulated resources a Component transforms in place of its own base.
+  mutating func build(_ kustomization: Kustomization, stack: [String], inherited: [Resource]?) throws(RenderError)
+    -> [Resource]
+  {
+    let directory = kustomization.directory
+    if let start = stack.firstIndex(of: directory) {
+      let cycle = (stack[start...] + [directory]).joined(separator: " -> ")
+      throw RenderError(file: kustomization.file, field: "resources", message: "cycle in kustomizations: \(cycle)")
+    }
+    let stack = stack + [directory]
+    var resources = inherited ?? []
+
+    for (index, entry) in kustomization.resources.enumerated() {
+      let field = "resources[\(index)]"
+      let loaded = try loadResources(entry, of: kustomization, field: field, stack: stack)
+      try ResourceAccumulator.append(loaded, to: &resources, file: kustomization.file, field: field)
+    }
+
+    for (index, entry) in kustomization.components.enumerated() {
+      let field = "components[\(index)]"
+      let path = PathName.join(directory, entry)
+      let component = try loadKustomization(in: path, referencedFrom: (kustomization.file, field))
+      guard component.isComponent else {
+        throw RenderError(
+          file: kustomization.file, field: field,
+          message: "\(entry) is a Kustomization; components: lists kind: Component kustomizations")
+      }
+      resources = try build(component, stack: stack, inherited: resources)
+    }
+
+    try transform(&resources, with: kustomization)
+    return resources
+  }
+
+  private mutating func loadResources(_ entry: String, of kustomization: Kustomization, field: String, stack: [String])
+    throws(RenderError) -> [Resource]
+  {
+    if entry.contains("://") || entry.hasPrefix("github.com/") || entry.hasPrefix("git@") {
+      throw RenderError(
+        file: kustomization.file, field: field, message: "remote resource \(entry) is not supported by release render")
+    }
+    let path = PathName.join(kustomization.directory, entry)
+    if fileSystem.isDirectory(path) {
+      let nested = try loadKustomization(in: path, referencedFrom: (kustomization.file, field))
+      if nested.isComponent {
+        throw RenderError(
+          file: kustomization.file, field: field, message: "\(entry) is a Component; list it under components:")
+      }
+      return try build(nested, stack: stack, inherited: nil)
+    }
+    guard fileSystem.fileExists(path) else {
+      throw RenderError(file: kustomization.file, field: field, message: "\(entry): no such file or directory")
+    }
+    guard PathName.isWithin(path, root: kustomization.directory) else {
+      throw RenderError(
+        file: kustomization.file, field: field,
+        message: "security; file \(entry) is not in or below \(kustomization.directory) (kustomize's load restrictions)")
+    }
+    return try ResourceFile.read(path, fileSystem: fileSystem)
+  }
+
+  /// Generators, then kustomize's builtin transformer order.
+  private func transform(_ resources: inout [Resource], with k: Kustomization) throws(RenderError) {
+    let context = (document: k.document, file: k.file, directory: k.directory)
+    try GeneratorTransformer(
+      kustomization: context.document, kustomizationFile: context.file, directory: context.directory,
+      fileSystem: fileSystem
+    ).apply(to: &resources)
+    let patches = try PatchTransformer(
+      kustomization: context.document, kustomizationFile: context.file, directory: context.directory,
+      fileSystem: fileSystem)
+    try patches.applyStrategicMergeLegacy(to: &resources)
+    try patches.applyPatches(to: &resources)
+    if let namespace = k.namespace { NamespaceTransformer(namespace: namespace).apply(to: &resources) }
+    NameAffixTransformer(prefix: k.namePrefix, suffix: k.nameSuffix).apply(to: &resources)
+    try LabelTransformer(labels: k.commonLabels, includeSelectors: true, includeTemplates: true).apply(to: &resources)
+    for set in k.labels {
+      try LabelTransformer(labels: set.pairs, includeSelectors: set.includeSelectors, includeTemplates: set.includeTemplates)
+        .apply(to: &resources)
+    }
+    try AnnotationTransformer(annotations: k.commonAnnotations).apply(to: &resources)
+    try patches.applyJSON6902Legacy(to: &resources)
+    try ReplicaTransformer(overrides: k.replicas, file: k.file).apply(to: &resources)
+    try ImageTransformer(overrides: k.images).apply(to: &resources)
+    try ReplacementTransformer(
+      kustomization: context.document, kustomizationFile: context.file, directory: context.directory,
+      fileSystem: fileSystem
+    ).apply(to: &resources)
+  }
+}

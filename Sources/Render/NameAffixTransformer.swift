@@ -1,0 +1,26 @@
+public import Manifest
+
+/// `namePrefix` / `nameSuffix`. Kinds whose names are global or fixed (Namespace, CRDs,
+/// API services …) keep their names, as in kustomize's default prefix/suffix field specs.
+public struct NameAffixTransformer: Sendable {
+  public var prefix: String
+  public var suffix: String
+
+  static let untouchedKinds: Set<String> = ["Namespace", "CustomResourceDefinition", "APIService"]
+
+  public init(prefix: String?, suffix: String?) {
+    self.prefix = prefix ?? ""
+    self.suffix = suffix ?? ""
+  }
+
+  public func apply(to resources: inout [Resource]) {
+    guard !prefix.isEmpty || !suffix.isEmpty else { return }
+    for index in resources.indices {
+      guard let name = resources[index].object.name,
+        !Self.untouchedKinds.contains(resources[index].object.kind ?? "")
+      else { continue }
+      resources[index].rememberCurrentID()
+      resources[index].object.name = prefix + name + suffix
+    }
+  }
+}

@@ -1,0 +1,75 @@
+public import Manifest
+
+/// Rewrites references to objects whose names changed during the build (prefix, suffix,
+/// generator hash) so that, e.g., a Deployment's `configMapRef: {name: model}` names
+/// `model-h4cghg7fft`. A reference is rewritten only when it names exactly one object of the
+/// referred kind (preferring one in the referrer's namespace), as kustomize does.
+public struct NameReferenceTransformer: Sendable {
+  public init() {}
+
+  public func apply(to resources: inout [Resource]) throws(RenderError) {
+    let snapshot = resources
+    for index in resources.indices {
+      let referrerKind = resources[index].object.kind
+      let referrerNamespace = resources[index].object.namespace
+      for reference in NameReference.table where reference.referrer == nil || reference.referrer == referrerKind {
+        try rewrite(&resources[index].object, reference: reference, namespace: referrerNamespace, candidates: snapshot)
+      }
+    }
+  }
+
+  private func rewrite(_ object: inout Value, reference: NameReference, namespace: String?, candidates: [Resource])
+    throws(RenderError)
+  {
+    var components = reference.path.split(separator: "/").map(String.init)
+    guard let leaf = components.popLast() else { return }
+    let parentSpec = FieldSpec(components.joined(separator: "/"))
+    try Self.visitParents(&object, path: parentSpec.path[...]) { parent in
+      guard case .object(var map) = parent, let name = map[leaf]?.stringValue else { return }
+      if let kindField = reference.kindField, map[kindField]?.stringValue != reference.kind { return }
+      let subjectNamespace = reference.namespaceField.flatMap { map[$0]?.stringValue }
+      guard let target = Self.resolve(name, reference: reference, namespace: subjectNamespace ?? namespace, candidates: candidates)
+      else { return }
+      map[leaf] = .string(target.object.name ?? name)
+      if let namespaceField = reference.namespaceField, let targetNamespace = target.object.namespace {
+        map[namespaceField] = .string(targetNamespace)
+      }
+      parent = .object(map)
+    }
+  }
+
+  static func resolve(_ name: String, reference: NameReference, namespace: String?, candidates: [Resource]) -> Resource? {
+    let matching = candidates.filter { candidate in
+      guard candidate.object.kind == reference.kind, (candidate.object.gvk?.group ?? "") == reference.group else {
+        return false
+      }
+      return ([candidate.id] + candidate.previousIDs).contains { $0.name == name }
+    }
+    guard !matching.isEmpty else { return nil }
+    if matching.count == 1 { return matching[0] }
+    let sameNamespace = matching.filter { candidate in
+      ([candidate.id] + candidate.previousIDs).contains { $0.name == name && $0.namespace == namespace }
+    }
+    return sameNamespace.count == 1 ? sameNamespace[0] : nil
+  }
+
+  private static func visitParents(_ value: inout Value, path: ArraySlice<String>, _ body: (inout Value) -> Void) throws(RenderError) {
+    guard let head = path.first else {
+      body(&value)
+      return
+    }
+    let rest = path.dropFirst()
+    guard case .object(var map) = value else { return }
+    if head.hasSuffix("[]") {
+      let key = String(head.dropLast(2))
+      guard case .array(var items)? = map[key] else { return }
+      for i in items.indices { try visitParents(&items[i], path: rest, body) }
+      map[key] = .array(items)
+    } else {
+      guard var child = map[head] else { return }
+      try visitParents(&child, path: rest, body)
+      map[head] = child
+    }
+    value = .object(map)
+  }
+}

@@ -1,0 +1,14 @@
+internal import Foundation
+
+/// User-facing output. Data goes to stdout in one write once a command has succeeded, so a
+/// failure never leaves half a document on stdout; messages go to stderr.
+enum Console {
+  static func output(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  static func error(_ message: String) {
+    let line = message.hasPrefix("error: ") ? message : "error: \(message)"
+    FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
+  }
+}

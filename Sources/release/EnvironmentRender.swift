@@ -1,0 +1,63 @@
+internal import EnvironmentRepo
+internal import Foundation
+internal import Manifest
+internal import Render
+
+/// The objects of one environment (or one directory), in kustomize's output order.
+struct EnvironmentRender: Sendable {
+  var name: String
+  var objects: [Value]
+}
+
+/// Renders environments of a repo; `--all` renders them concurrently and keeps name order.
+struct EnvironmentRenderer: Sendable {
+  let repository: EnvironmentRepository
+
+  func render(environment: String) async throws -> EnvironmentRender {
+    let directory: String
+    do {
+      directory = try repository.directory(of: environment)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+    return try Self.render(directory: directory, label: environment, relativeTo: repository.root)
+  }
+
+  func renderAll() async throws -> [EnvironmentRender] {
+    let names: [String]
+    do {
+      names = try repository.environmentNames()
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+    return try await withThrowingTaskGroup(of: (Int, EnvironmentRender).self) { group in
+      for (index, name) in names.enumerated() {
+        group.addTask { (index, try await render(environment: name)) }
+      }
+      var results = [EnvironmentRender?](repeating: nil, count: names.count)
+      for try await (index, render) in group { results[index] = render }
+      return results.compactMap { $0 }
+    }
+  }
+
+  static func render(directory: String, label: String, relativeTo base: String) throws -> EnvironmentRender {
+    do {
+      let objects = try Renderer(fileSystem: DiskFileSystem()).render(directory: directory)
+      return EnvironmentRender(name: label, objects: objects)
+    } catch {
+      throw ReleaseFailure.badInput(PathDisplay.relativize("\(error)", to: base))
+    }
+  }
+}
+
+/// Messages name files relative to where the user is, not by absolute path.
+enum PathDisplay {
+  static func relativize(_ message: String, to base: String) -> String {
+    let cwd = FileManager.default.currentDirectoryPath
+    var text = message
+    for prefix in [cwd + "/", base + "/"] where prefix.count > 1 {
+      text = text.replacingOccurrences(of: prefix, with: "")
+    }
+    return text
+  }
+}

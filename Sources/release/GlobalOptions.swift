@@ -1,0 +1,39 @@
+import ArgumentParser
+internal import EnvironmentRepo
+internal import Foundation
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+  case text, yaml, json
+}
+
+/// Flags every command takes (DESIGN: Commands and exit codes).
+struct GlobalOptions: ParsableArguments {
+  @Option(name: .long, help: "The environment repo (default: the repo around the working directory).")
+  var repo: String?
+
+  @Option(name: .long, help: "Kubeconfig context to use instead of the one in release.yaml.")
+  var context: String?
+
+  @Option(name: .long, help: "Kubeconfig file to use instead of $KUBECONFIG or ~/.kube/config.")
+  var kubeconfig: String?
+
+  /// The repo, located from --repo or the working directory.
+  func environmentRepository() throws(ReleaseFailure) -> EnvironmentRepository {
+    let cwd = FileManager.default.currentDirectoryPath
+    do {
+      if let repo {
+        let absolute = repo.hasPrefix("/") ? repo : cwd + "/" + repo
+        let standardized = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: standardized) else {
+          throw ReleaseFailure.badInput("--repo \(repo): no such directory")
+        }
+        return EnvironmentRepository(root: standardized)
+      }
+      return try EnvironmentRepository.locate(from: cwd)
+    } catch let error as ReleaseFailure {
+      throw error
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+}

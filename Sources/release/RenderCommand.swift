@@ -1,0 +1,67 @@
+import ArgumentParser
+internal import EnvironmentRepo
+internal import Foundation
+internal import Manifest
+internal import Render
+
+struct RenderCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "render",
+    abstract: "Print the Kubernetes objects of an environment, as `kubectl kustomize` would.",
+    discussion: """
+      TARGET is an environment name (environments/TARGET of the repo) or a directory holding a
+      kustomization, rendered like `kustomize build DIR`.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "Environment name or kustomization directory.")
+  var target: String?
+
+  @Flag(name: .long, help: "Render every environment of the repo.")
+  var all = false
+
+  @Option(name: [.short, .customLong("output")], help: "Output format: yaml or json.")
+  var output: OutputFormat = .yaml
+
+  func validate() throws {
+    if all && target != nil { throw ValidationError("give an environment or --all, not both") }
+    if !all && target == nil { throw ValidationError("missing environment: release render ENV|DIR, or --all") }
+    if output == .text { throw ValidationError("render prints objects: use -o yaml or -o json") }
+  }
+
+  func run() async throws {
+    let renders: [EnvironmentRender]
+    if all {
+      let repo = try global.environmentRepository()
+      renders = try await EnvironmentRenderer(repository: repo).renderAll()
+    } else if let target {
+      renders = [try await renderOne(target)]
+    } else {
+      renders = []
+    }
+    Console.output(RenderOutput(format: output, grouped: all).format(renders))
+  }
+
+  /// An environment name wins over a same-named directory unless the argument looks like a path.
+  private func renderOne(_ target: String) async throws -> EnvironmentRender {
+    let looksLikePath = target.contains("/") || target == "." || target == ".."
+    let cwd = FileManager.default.currentDirectoryPath
+    if !looksLikePath, let repo = try? global.environmentRepository(),
+      (try? repo.environmentNames().contains(target)) == true
+    {
+      return try await EnvironmentRenderer(repository: repo).render(environment: target)
+    }
+    let absolute = URL(fileURLWithPath: target.hasPrefix("/") ? target : cwd + "/" + target).standardizedFileURL.path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
+      if let repo = try? global.environmentRepository() {
+        let names = (try? repo.environmentNames()) ?? []
+        let known = names.isEmpty ? "none" : names.joined(separator: ", ")
+        throw ReleaseFailure.badInput("unknown environment \"\(target)\" (known: \(known)) and no directory of that name")
+      }
+      throw ReleaseFailure.badInput("\(target): no such environment or directory")
+    }
+    return try EnvironmentRenderer.render(directory: absolute, label: target, relativeTo: cwd)
+  }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Manifest
+import Render
+import Testing
+
+/// Every case is rendered by `release`'s engine and by the real `kubectl kustomize`; the
+/// objects must be the same, in the same order, written byte for byte the same.
+@Suite struct RenderConformanceTests {
+  @Test func hasAtLeastFortyCases() {
+    #expect(ConformanceCase.all().count >= 40)
+  }
+
+  @Test(arguments: ConformanceCase.all())
+  func rendersTheSameObjectsAsKubectlKustomize(_ testCase: ConformanceCase) throws {
+    let reference = try KubectlKustomize.build(testCase.directory)
+    try #require(reference.status == 0, "kubectl kustomize failed: \(reference.stderr)")
+    let expected = try YAMLReader.documents(reference.stdout, file: "kubectl output")
+
+    let actual: [Value]
+    do {
+      actual = try Renderer(fileSystem: DiskFileSystem()).render(directory: testCase.directory)
+    } catch {
+      Issue.record("release render failed: \(error)")
+      return
+    }
+
+    #expect(actual.map { $0.resourceID?.description ?? "?" } == expected.map { $0.resourceID?.description ?? "?" })
+    for (ours, theirs) in zip(actual, expected) where !ours.isSameObject(as: theirs) {
+      Issue.record(
+        "\(theirs.resourceID?.description ?? "?") differs:\n--- release\n\(YAMLWriter.string(ours))--- kubectl\n\(YAMLWriter.string(theirs))")
+    }
+    #expect(YAMLWriter.documents(actual) == reference.stdout)
+  }
+}
