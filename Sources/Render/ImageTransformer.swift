@@ -57,14 +57,9 @@ enum ImageReference {
     }
   }
 
-  /// kustomize matches `name` followed by nothing, `@sha256…` or `:tag`.
+  /// An override applies when the image's name (without tag or digest) is its `name`.
   static func matches(_ image: String, name: String) -> Bool {
-    guard image.hasPrefix(name) else { return false }
-    var rest = image.dropFirst(name.count)
-    if rest.hasPrefix("@sha256") { rest = rest.dropFirst(7) }
-    if rest.isEmpty { return true }
-    guard rest.first == ":" else { return false }
-    return rest.dropFirst().allSatisfy { $0.isLetter || $0.isNumber || "_.{}-".contains($0) }
+    split(image).name == name
   }
 
   static func rewrite(_ image: String, with override: Kustomization.ImageOverride) -> String {

@@ -19,7 +19,7 @@ public struct Renderer: Sendable {
     var resources = try builder.build(top, stack: [], inherited: nil)
     try HashSuffixTransformer().apply(to: &resources)
     try NameReferenceTransformer().apply(to: &resources)
-    let objects = resources.map(\.object)
+    let objects = resources.map { Self.dropEmptyAnnotations($0.object) }
     switch top.sortOrder {
     case .fifo?:
       return objects
@@ -28,5 +28,14 @@ public struct Renderer: Sendable {
     case nil:
       return LegacyOrder().sorted(objects)
     }
+  }
+
+  /// kustomize strips its internal build annotations from every object on output and, with
+  /// them, an annotations map left empty; empty labels stay.
+  static func dropEmptyAnnotations(_ object: Value) -> Value {
+    guard object[path: ["metadata", "annotations"]]?.objectValue?.isEmpty == true else { return object }
+    var copy = object
+    copy[path: ["metadata", "annotations"]] = nil
+    return copy
   }
 }

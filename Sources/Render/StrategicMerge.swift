@@ -85,7 +85,10 @@ public enum StrategicMerge {
       for item in patch where !result.contains(item) { result.append(item) }
       return result
     case .mergeByKey(let mergeKey):
-      var result = original
+      // Patch elements come first, in patch order, then the original elements the patch does
+      // not mention, in their order (what kustomize prints).
+      var patched: [Value] = []
+      var mentioned: [Value] = []
       for item in patch {
         guard case .object(let patchItem) = item else {
           throw PatchError("\(pathText(path)): expected a map in a list merged by \(mergeKey), got \(item.typeDescription)")
@@ -93,22 +96,15 @@ public enum StrategicMerge {
         guard let keyValue = patchItem[mergeKey] else {
           throw PatchError("\(pathText(path)): list element has no merge key \(mergeKey)")
         }
-        let existing = result.firstIndex { $0[mergeKey] == keyValue }
-        if patchItem["$patch"]?.stringValue == "delete" {
-          result.removeAll { $0[mergeKey] == keyValue }
-          continue
-        }
-        if let existing, case .object(let originalItem) = result[existing] {
-          if let merged = try mergeMap(originalItem, patchItem, kind: kind, path: path) {
-            result[existing] = .object(merged)
-          } else {
-            result.remove(at: existing)
-          }
+        mentioned.append(keyValue)
+        if patchItem["$patch"]?.stringValue == "delete" { continue }
+        if let existing = original.first(where: { $0[mergeKey] == keyValue }), case .object(let originalItem) = existing {
+          if let merged = try mergeMap(originalItem, patchItem, kind: kind, path: path) { patched.append(.object(merged)) }
         } else {
-          result.append(clean(item))
+          patched.append(clean(item))
         }
       }
-      return result
+      return patched + original.filter { item in !mentioned.contains { $0 == item[mergeKey] } }
     }
   }
 
