@@ -8,7 +8,10 @@ enum Console {
   }
 
   static func error(_ message: String) {
-    let line = message.hasPrefix("error: ") ? message : "error: \(message)"
+    // ArgumentParser's own messages start with "Error: "; ours get the same single prefix.
+    var body = message
+    for prefix in ["error: ", "Error: "] where body.hasPrefix(prefix) { body = String(body.dropFirst(prefix.count)) }
+    let line = "error: \(body)"
     FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
   }
 }

@@ -52,6 +52,7 @@ struct ScratchTree {
   init(_ files: [String: String]) throws {
     root = FileManager.default.temporaryDirectory
       .appendingPathComponent("release-cli-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     for (path, text) in files {
       let url = URL(fileURLWithPath: root + "/" + path)
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
