@@ -33,11 +33,23 @@ public struct Kustomization: Sendable {
     public var newName: String?
     public var newTag: String?
     public var digest: String?
+
+    public init(name: String, newName: String? = nil, newTag: String? = nil, digest: String? = nil) {
+      self.name = name
+      self.newName = newName
+      self.newTag = newTag
+      self.digest = digest
+    }
   }
 
   public struct ReplicaOverride: Sendable, Equatable {
     public var name: String
     public var count: Int64
+
+    public init(name: String, count: Int64) {
+      self.name = name
+      self.count = count
+    }
   }
 
   public enum SortOrder: Sendable, Equatable {
