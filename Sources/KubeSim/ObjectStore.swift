@@ -1,11 +1,8 @@
-public import Kube
 public import Manifest
-public import OrderedCollections
 
-/// The simulated API server's storage: every object by identity, a cluster-wide
-/// monotonic resourceVersion, and the change log watches are served from.
-///
-/// Basic CRUD only; API semantics (validation, defaulting, SSA, generation) layer on top.
+/// Storage of the simulated API server: objects indexed by kind (so listing one kind never
+/// scans the others), a cluster-wide monotonic resourceVersion, and a bounded change log that
+/// watches replay from. No API semantics here; APIServer adds them.
 public struct ObjectStore: Sendable {
   public enum ChangeType: String, Sendable, Codable { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED" }
 
@@ -15,89 +12,104 @@ public struct ObjectStore: Sendable {
     public var resourceVersion: Int64
   }
 
+  /// Group and kind: one storage bucket serves every version of a kind.
+  public struct Bucket: Hashable, Sendable, Comparable {
+    public var group: String
+    public var kind: String
+    public init(_ gvk: GroupVersionKind) {
+      group = gvk.group
+      kind = gvk.kind
+    }
+    public static func < (a: Self, b: Self) -> Bool { (a.group, a.kind) < (b.group, b.kind) }
+  }
+
+  public struct Key: Hashable, Sendable, Comparable {
+    public var namespace: String
+    public var name: String
+    public static func < (a: Self, b: Self) -> Bool { (a.namespace, a.name) < (b.namespace, b.name) }
+  }
+
   public private(set) var resourceVersion: Int64 = 0
-  private var objects: [ResourceID: Value] = [:]
-  private var uidCounter: Int64 = 0
-  /// Every change in order; watches replay from here.
+  private var buckets: [Bucket: [Key: Value]] = [:]
+  var uidCounter: Int64 = 0
   public private(set) var changes: [Change] = []
+  /// Changes at or before this version were dropped from the log: older watches get 410.
+  public private(set) var compactedThrough: Int64 = 0
+  let changeLogLimit: Int
 
-  public init() {}
+  public init(changeLogLimit: Int = 10_000) { self.changeLogLimit = changeLogLimit }
 
-  public func get(_ id: ResourceID) -> Value? { objects[id] }
+  static func key(_ id: ResourceID) -> Key { Key(namespace: id.namespace ?? "", name: id.name) }
 
-  /// Objects of one kind, in one namespace or all, ordered by namespace then name (as the
-  /// real API server lists them, which keeps output and the simulation deterministic).
+  public func get(_ id: ResourceID) -> Value? { buckets[Bucket(id.gvk)]?[Self.key(id)] }
+
+  /// Objects of one kind ordered by namespace then name, as the API server lists them.
   public func list(_ gvk: GroupVersionKind, namespace: String? = nil) -> [Value] {
-    objects
-      .filter { $0.key.gvk == gvk && (namespace == nil || $0.key.namespace == namespace) }
-      .sorted { $0.key < $1.key }
-      .map(\.value)
+    guard let bucket = buckets[Bucket(gvk)] else { return [] }
+    return bucket.filter { namespace == nil || $0.key.namespace == namespace }.sorted { $0.key < $1.key }.map(\.value)
   }
 
-  public var count: Int { objects.count }
+  public var count: Int { buckets.values.reduce(0) { $0 + $1.count } }
 
-  /// Stores a new object, assigning uid, resourceVersion and creationTimestamp.
-  public mutating func create(_ object: Value, now: SimInstant) throws(KubeError) -> Value {
-    guard let id = object.resourceID else {
-      throw KubeError.notFound("object has no apiVersion, kind or metadata.name")
-    }
-    if objects[id] != nil { throw KubeError.notFound("\(id) already exists") }
-    var stored = object
+  public var allBuckets: [Bucket] { buckets.keys.sorted() }
+
+  public mutating func nextUID() -> String {
     uidCounter += 1
-    stored[path: ["metadata", "uid"]] = .string(Self.uid(uidCounter))
-    stored[path: ["metadata", "creationTimestamp"]] = .string(now.rfc3339)
-    return commit(stored, id: id, type: .added)
+    let hex = String(uidCounter, radix: 16)
+    return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
   }
 
-  /// Replaces an existing object; when the caller sent a resourceVersion it must match
-  /// (optimistic concurrency, as the API server enforces).
-  public mutating func update(_ object: Value) throws(KubeError) -> Value {
-    guard let id = object.resourceID, let existing = objects[id] else {
-      throw KubeError.notFound(object.resourceID?.description ?? "object")
-    }
-    if let sent = object[path: ["metadata", "resourceVersion"]]?.stringValue,
-      sent != existing[path: ["metadata", "resourceVersion"]]?.stringValue
-    {
-      throw KubeError.notFound("\(id): resourceVersion \(sent) is stale")
-    }
-    var stored = object
-    stored[path: ["metadata", "uid"]] = existing[path: ["metadata", "uid"]]
-    stored[path: ["metadata", "creationTimestamp"]] = existing[path: ["metadata", "creationTimestamp"]]
-    if stored == existing.withResourceVersion(of: stored) { return existing }
-    return commit(stored, id: id, type: .modified)
-  }
-
-  /// Removes an object at once (finalizers and propagation are handled above the store).
+  /// Stores `object` (new or replacing), stamping the next resourceVersion.
   @discardableResult
-  public mutating func remove(_ id: ResourceID) -> Value? {
-    guard var removed = objects.removeValue(forKey: id) else { return nil }
-    resourceVersion += 1
-    removed[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
-    changes.append(Change(type: .deleted, object: removed, resourceVersion: resourceVersion))
-    return removed
-  }
-
-  private mutating func commit(_ object: Value, id: ResourceID, type: ChangeType) -> Value {
+  public mutating func put(_ object: Value, id: ResourceID) -> Value {
     resourceVersion += 1
     var stored = object
     stored[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
-    objects[id] = stored
-    changes.append(Change(type: type, object: stored, resourceVersion: resourceVersion))
+    let existed = buckets[Bucket(id.gvk), default: [:]].updateValue(stored, forKey: Self.key(id)) != nil
+    record(Change(type: existed ? .modified : .added, object: stored, resourceVersion: resourceVersion))
     return stored
   }
 
-  /// Deterministic, UUID-shaped identifiers: the same run yields the same uids.
-  static func uid(_ n: Int64) -> String {
-    let hex = String(n, radix: 16)
-    let padded = String(repeating: "0", count: max(0, 12 - hex.count)) + hex
-    return "00000000-0000-4000-8000-\(padded)"
+  @discardableResult
+  public mutating func remove(_ id: ResourceID) -> Value? {
+    guard var removed = buckets[Bucket(id.gvk)]?.removeValue(forKey: Self.key(id)) else { return nil }
+    resourceVersion += 1
+    removed[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
+    record(Change(type: .deleted, object: removed, resourceVersion: resourceVersion))
+    return removed
   }
-}
 
-extension Value {
-  fileprivate func withResourceVersion(of other: Value) -> Value {
-    var copy = self
-    copy[path: ["metadata", "resourceVersion"]] = other[path: ["metadata", "resourceVersion"]]
-    return copy
+  private mutating func record(_ change: Change) {
+    changes.append(change)
+    if changes.count > changeLogLimit {
+      let drop = changes.count - changeLogLimit
+      compactedThrough = changes[drop - 1].resourceVersion
+      changes.removeFirst(drop)
+    }
+  }
+
+  /// Changes after `version`; nil when the log no longer reaches back that far.
+  public func changes(after version: Int64) -> [Change]? {
+    if version < compactedThrough { return nil }
+    guard let start = changes.firstIndex(where: { $0.resourceVersion > version }) else { return [] }
+    return Array(changes[start...])
+  }
+
+  /// Restores a snapshot (persistence): objects as stored, counters as they were.
+  public mutating func restore(objects: [Value], resourceVersion: Int64, uidCounter: Int64) {
+    buckets = [:]
+    for object in objects {
+      guard let id = object.resourceID else { continue }
+      buckets[Bucket(id.gvk), default: [:]][Self.key(id)] = object
+    }
+    self.resourceVersion = resourceVersion
+    self.uidCounter = uidCounter
+    changes = []
+    compactedThrough = resourceVersion
+  }
+
+  /// Every object, in a stable order (kind, namespace, name).
+  public var allObjects: [Value] {
+    allBuckets.flatMap { bucket in (buckets[bucket] ?? [:]).sorted { $0.key < $1.key }.map(\.value) }
   }
 }

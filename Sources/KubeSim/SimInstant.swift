@@ -2,7 +2,7 @@ internal import Foundation
 
 /// A point on the simulated cluster's virtual timeline, counted from a fixed epoch so
 /// timestamps in objects are identical from run to run.
-public struct SimInstant: Sendable, Hashable, Comparable, Codable {
+public struct SimInstant: Sendable, Hashable, Comparable, Codable, InstantProtocol {
   /// 2026-01-01T00:00:00Z in seconds since 1970.
   public static let epochUnixSeconds: Int64 = 1_767_225_600
   public static let zero = SimInstant(sinceEpoch: .zero)
@@ -15,8 +15,18 @@ public struct SimInstant: Sendable, Hashable, Comparable, Codable {
 
   public func advanced(by d: Duration) -> SimInstant { SimInstant(sinceEpoch: sinceEpoch + d) }
 
+  public func duration(to other: SimInstant) -> Duration { other.sinceEpoch - sinceEpoch }
+
   /// Whole seconds since the epoch: Kubernetes timestamps have one-second resolution.
   public var seconds: Int64 { sinceEpoch.components.seconds }
+
+  /// Reads back what `rfc3339` writes.
+  public static func parse(_ text: String) -> SimInstant? {
+    let formatter = ISO8601DateFormatter()
+    guard let date = formatter.date(from: text) else { return nil }
+    let seconds = Int64(date.timeIntervalSince1970) - epochUnixSeconds
+    return SimInstant(sinceEpoch: .seconds(seconds))
+  }
 
   /// RFC 3339, as Kubernetes writes `creationTimestamp` ("2026-01-01T00:05:00Z").
   public var rfc3339: String {

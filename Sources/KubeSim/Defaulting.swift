@@ -1,0 +1,100 @@
+public import Manifest
+
+/// Server-side defaults of the kinds a rollout touches (k8s.io/kubernetes pkg/apis/*/v1/defaults.go).
+enum Defaulting {
+  static func apply(_ object: inout Value, allocateClusterIP: () -> String) {
+    switch object.kind {
+    case "Deployment":
+      setIfMissing(&object, ["spec", "replicas"], 1)
+      setIfMissing(&object, ["spec", "revisionHistoryLimit"], 10)
+      setIfMissing(&object, ["spec", "progressDeadlineSeconds"], 600)
+      if object[path: ["spec", "strategy", "type"]] == nil {
+        object[path: ["spec", "strategy", "type"]] = "RollingUpdate"
+      }
+      if object[path: ["spec", "strategy", "type"]]?.stringValue == "RollingUpdate" {
+        setIfMissing(&object, ["spec", "strategy", "rollingUpdate", "maxSurge"], "25%")
+        setIfMissing(&object, ["spec", "strategy", "rollingUpdate", "maxUnavailable"], "25%")
+      }
+      defaultPodSpec(&object, at: ["spec", "template", "spec"])
+    case "ReplicaSet", "StatefulSet", "DaemonSet", "Job":
+      if object.kind == "ReplicaSet" || object.kind == "StatefulSet" { setIfMissing(&object, ["spec", "replicas"], 1) }
+      defaultPodSpec(&object, at: ["spec", "template", "spec"])
+    case "CronJob":
+      defaultPodSpec(&object, at: ["spec", "jobTemplate", "spec", "template", "spec"])
+    case "Pod":
+      defaultPodSpec(&object, at: ["spec"])
+    case "Service":
+      setIfMissing(&object, ["spec", "type"], "ClusterIP")
+      setIfMissing(&object, ["spec", "sessionAffinity"], "None")
+      if object[path: ["spec", "clusterIP"]] == nil, object[path: ["spec", "type"]]?.stringValue != "ExternalName" {
+        let ip = allocateClusterIP()
+        object[path: ["spec", "clusterIP"]] = .string(ip)
+        object[path: ["spec", "clusterIPs"]] = [.string(ip)]
+      }
+      if case .array(var ports)? = object[path: ["spec", "ports"]] {
+        for i in ports.indices {
+          if ports[i]["protocol"] == nil { ports[i]["protocol"] = "TCP" }
+          if ports[i]["targetPort"] == nil { ports[i]["targetPort"] = ports[i]["port"] }
+        }
+        object[path: ["spec", "ports"]] = .array(ports)
+      }
+    case "HorizontalPodAutoscaler":
+      setIfMissing(&object, ["spec", "minReplicas"], 1)
+    default:
+      break
+    }
+  }
+
+  static func defaultPodSpec(_ object: inout Value, at path: [String]) {
+    guard var spec = object[path: path], spec.objectValue != nil else { return }
+    if spec["restartPolicy"] == nil { spec["restartPolicy"] = "Always" }
+    if spec["terminationGracePeriodSeconds"] == nil { spec["terminationGracePeriodSeconds"] = 30 }
+    if spec["dnsPolicy"] == nil { spec["dnsPolicy"] = "ClusterFirst" }
+    if spec["schedulerName"] == nil { spec["schedulerName"] = "default-scheduler" }
+    if spec["securityContext"] == nil { spec["securityContext"] = [:] }
+    for list in ["containers", "initContainers"] {
+      guard case .array(var containers)? = spec[list] else { continue }
+      for i in containers.indices {
+        var c = containers[i]
+        if c["imagePullPolicy"] == nil {
+          let image = c["image"]?.stringValue ?? ""
+          let tag = ImageName.tag(of: image)
+          c["imagePullPolicy"] = (tag == nil || tag == "latest") && !image.contains("@") ? "Always" : "IfNotPresent"
+        }
+        if c["terminationMessagePath"] == nil { c["terminationMessagePath"] = "/dev/termination-log" }
+        if c["terminationMessagePolicy"] == nil { c["terminationMessagePolicy"] = "File" }
+        if c["resources"] == nil { c["resources"] = [:] }
+        if case .array(var ports)? = c["ports"] {
+          for p in ports.indices where ports[p]["protocol"] == nil { ports[p]["protocol"] = "TCP" }
+          c["ports"] = .array(ports)
+        }
+        for probe in ["readinessProbe", "livenessProbe", "startupProbe"] {
+          guard var p = c[probe], p.objectValue != nil else { continue }
+          if p["timeoutSeconds"] == nil { p["timeoutSeconds"] = 1 }
+          if p["periodSeconds"] == nil { p["periodSeconds"] = 10 }
+          if p["successThreshold"] == nil { p["successThreshold"] = 1 }
+          if p["failureThreshold"] == nil { p["failureThreshold"] = 3 }
+          if p["httpGet"] != nil, p[path: ["httpGet", "scheme"]] == nil { p[path: ["httpGet", "scheme"]] = "HTTP" }
+          c[probe] = p
+        }
+        containers[i] = c
+      }
+      spec[list] = .array(containers)
+    }
+    object[path: path] = spec
+  }
+
+  static func setIfMissing(_ object: inout Value, _ path: [String], _ value: Value) {
+    if object[path: path] == nil { object[path: path] = value }
+  }
+}
+
+/// Image references: the tag, if any (a `:` after the last `/`).
+enum ImageName {
+  static func tag(of image: String) -> String? {
+    let withoutDigest = image.split(separator: "@", maxSplits: 1).first.map(String.init) ?? image
+    let lastSlash = withoutDigest.lastIndex(of: "/") ?? withoutDigest.startIndex
+    guard let colon = withoutDigest[lastSlash...].lastIndex(of: ":") else { return nil }
+    return String(withoutDigest[withoutDigest.index(after: colon)...])
+  }
+}

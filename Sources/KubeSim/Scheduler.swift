@@ -1,0 +1,141 @@
+public import Manifest
+
+/// The default scheduler's filter step for the pods a rollout creates: resource requests
+/// (cpu, memory, and extended resources such as `nvidia.com/gpu`), nodeSelector, required
+/// node affinity, taints vs tolerations, cordoned nodes. A pod that fits nowhere stays
+/// Pending with PodScheduled=False/Unschedulable and upstream's message, e.g.
+/// "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.", and a FailedScheduling event.
+extension SimCluster {
+  mutating func runScheduler() {
+    let nodes = api.store.list(Self.gvkNode)
+    var used: [String: [String: Double]] = [:]
+    var podCount: [String: Double] = [:]
+    let pods = api.store.list(Self.gvkPod)
+    for pod in pods {
+      guard let node = pod[path: ["spec", "nodeName"]]?.stringValue else { continue }
+      let phase = pod[path: ["status", "phase"]]?.stringValue
+      if phase == "Succeeded" || phase == "Failed" { continue }
+      for (resource, amount) in PodStatus.requests(pod) { used[node, default: [:]][resource, default: 0] += amount }
+      podCount[node, default: 0] += 1
+    }
+    // Oldest first, then by name: upstream's queue is FIFO by creation.
+    let pending = pods.filter { !PodStatus.isScheduled($0) && !$0.isTerminating }.sorted {
+      ($0[path: ["metadata", "creationTimestamp"]]?.stringValue ?? "", $0.name ?? "")
+        < ($1[path: ["metadata", "creationTimestamp"]]?.stringValue ?? "", $1.name ?? "")
+    }
+    for pod in pending {
+      let requests = PodStatus.requests(pod)
+      var reasons: [String: Int] = [:]
+      var fitting: [(node: Value, gpuUsed: Double)] = []
+      for node in nodes {
+        let name = node.name ?? ""
+        if let reason = filter(pod, node: node, requests: requests, used: used[name] ?? [:], pods: podCount[name] ?? 0) {
+          for r in reason { reasons[r, default: 0] += 1 }
+        } else {
+          fitting.append((node, used[name]?["nvidia.com/gpu"] ?? 0))
+        }
+      }
+      if let choice = fitting.min(by: { ($0.gpuUsed, $0.node.name ?? "") < ($1.gpuUsed, $1.node.name ?? "") }) {
+        let nodeName = choice.node.name ?? ""
+        bind(pod, to: nodeName)
+        for (resource, amount) in requests { used[nodeName, default: [:]][resource, default: 0] += amount }
+        podCount[nodeName, default: 0] += 1
+      } else {
+        let parts = reasons.map { "\($0.value) \($0.key)" }.sorted()
+        let message = "0/\(nodes.count) nodes are available: \(parts.joined(separator: ", "))."
+        markUnschedulable(pod, message: message)
+      }
+    }
+  }
+
+  /// Why `node` cannot take `pod` (several reasons at once, as upstream counts them), or nil.
+  private func filter(_ pod: Value, node: Value, requests: [String: Double], used: [String: Double], pods: Double) -> [String]? {
+    if node[path: ["spec", "unschedulable"]]?.boolValue == true {
+      let tolerates = (pod[path: ["spec", "tolerations"]]?.arrayValue ?? []).contains {
+        $0["key"]?.stringValue == "node.kubernetes.io/unschedulable"
+      }
+      if !tolerates { return ["node(s) were unschedulable"] }
+    }
+    let labels = node.labelStrings
+    for (key, value) in pod[path: ["spec", "nodeSelector"]]?.objectValue ?? [:] where labels[key] != value.stringValue {
+      return ["node(s) didn't match Pod's node affinity/selector"]
+    }
+    if let terms = pod[path: ["spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]]?.arrayValue,
+      !terms.isEmpty, !terms.contains(where: { Self.nodeSelectorTerm($0, matches: labels) })
+    {
+      return ["node(s) didn't match Pod's node affinity/selector"]
+    }
+    let tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
+    for taint in node[path: ["spec", "taints"]]?.arrayValue ?? [] {
+      let effect = taint["effect"]?.stringValue ?? ""
+      guard effect == "NoSchedule" || effect == "NoExecute" else { continue }
+      if !tolerations.contains(where: { Self.tolerates($0, taint) }) {
+        let key = taint["key"]?.stringValue ?? ""
+        let value = taint["value"]?.stringValue.map { ": \($0)" } ?? ""
+        return ["node(s) had untolerated taint {\(key)\(value)}"]
+      }
+    }
+    var insufficient: [String] = []
+    let allocatable = node[path: ["status", "allocatable"]]?.objectValue ?? [:]
+    if pods + 1 > (allocatable["pods"].flatMap(Quantity.init)?.value ?? 110) { insufficient.append("Too many pods") }
+    for (resource, amount) in requests.sorted(by: { $0.key < $1.key }) where amount > 0 {
+      let capacity = allocatable[resource].flatMap(Quantity.init)?.value ?? 0
+      if (used[resource] ?? 0) + amount > capacity + 1e-9 { insufficient.append("Insufficient \(resource)") }
+    }
+    return insufficient.isEmpty ? nil : insufficient
+  }
+
+  static func tolerates(_ toleration: Value, _ taint: Value) -> Bool {
+    let effect = toleration["effect"]?.stringValue
+    if let effect, !effect.isEmpty, effect != taint["effect"]?.stringValue { return false }
+    let op = toleration["operator"]?.stringValue ?? "Equal"
+    let key = toleration["key"]?.stringValue ?? ""
+    if op == "Exists" { return key.isEmpty || key == taint["key"]?.stringValue }
+    return key == taint["key"]?.stringValue && (toleration["value"]?.stringValue ?? "") == (taint["value"]?.stringValue ?? "")
+  }
+
+  static func nodeSelectorTerm(_ term: Value, matches labels: [String: String]) -> Bool {
+    (term["matchExpressions"]?.arrayValue ?? []).allSatisfy { expression in
+      let key = expression["key"]?.stringValue ?? ""
+      let values = (expression["values"]?.arrayValue ?? []).compactMap(\.stringValue)
+      let actual = labels[key]
+      switch expression["operator"]?.stringValue {
+      case "In": return actual.map(values.contains) ?? false
+      case "NotIn": return !(actual.map(values.contains) ?? false)
+      case "Exists": return actual != nil
+      case "DoesNotExist": return actual == nil
+      case "Gt": return (actual.flatMap { Int($0) } ?? Int.min) > (values.first.flatMap { Int($0) } ?? Int.max)
+      case "Lt": return (actual.flatMap { Int($0) } ?? Int.max) < (values.first.flatMap { Int($0) } ?? Int.min)
+      default: return false
+      }
+    }
+  }
+
+  private mutating func bind(_ pod: Value, to node: String) {
+    var bound = pod
+    bound[path: ["spec", "nodeName"]] = .string(node)
+    guard let stored = write(bound, manager: "default-scheduler") else { return }
+    var withStatus = stored
+    withStatus[path: ["status", "phase"]] = "Pending"
+    withStatus[path: ["status", "conditions"]] = [["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now.rfc3339)]]
+    writeStatus(withStatus, manager: "default-scheduler")
+    schedulingMessages[pod.uid ?? ""] = nil
+    trace.record(.scheduled, stored, at: now, node)
+    recordEvent(stored, reason: "Scheduled", message: "Successfully assigned \(pod.namespace ?? "")/\(pod.name ?? "") to \(node)", component: "default-scheduler")
+  }
+
+  private mutating func markUnschedulable(_ pod: Value, message: String) {
+    let uid = pod.uid ?? ""
+    guard schedulingMessages[uid] != message else { return }
+    schedulingMessages[uid] = message
+    var updated = pod
+    updated[path: ["status", "phase"]] = "Pending"
+    updated[path: ["status", "conditions"]] = [[
+      "type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": .string(message),
+      "lastTransitionTime": .string(now.rfc3339),
+    ]]
+    writeStatus(updated, manager: "default-scheduler")
+    trace.record(.unschedulable, pod, at: now, message)
+    recordEvent(pod, type: "Warning", reason: "FailedScheduling", message: message, component: "default-scheduler")
+  }
+}

@@ -1,0 +1,169 @@
+public import Kube
+public import Manifest
+
+/// The whole simulated cluster as a value: API server state plus the controllers' private
+/// state, on a virtual timeline. Controllers run in a fixed order until nothing changes, so a
+/// scenario and seed always replay the same way; time only moves in `advance(to:)`.
+public struct SimCluster: Sendable {
+  public var api = APIServer()
+  public private(set) var now: SimInstant = .zero
+  public let scenario: Scenario
+  public var trace = Trace()
+  var rng: SplitMix64
+  var kubelet: [String: PodRuntime] = [:]
+  var imageCache: [String: Set<String>] = [:]
+  var schedulingMessages: [String: String] = [:]
+  var metricOverrides: [String: Double] = [:]
+  var hpaRecommendations: [String: [(SimInstant, Int64)]] = [:]
+  var hpaLastSync: [String: SimInstant] = [:]
+  var podIPCounter = 0
+  var wakeups: [SimInstant] = []
+
+  static let gvkPod = GroupVersionKind(group: "", version: "v1", kind: "Pod")
+  static let gvkNode = GroupVersionKind(group: "", version: "v1", kind: "Node")
+  static let gvkDeployment = GroupVersionKind(group: "apps", version: "v1", kind: "Deployment")
+  static let gvkReplicaSet = GroupVersionKind(group: "apps", version: "v1", kind: "ReplicaSet")
+  static let gvkPDB = GroupVersionKind(group: "policy", version: "v1", kind: "PodDisruptionBudget")
+  static let gvkHPA = GroupVersionKind(group: "autoscaling", version: "v2", kind: "HorizontalPodAutoscaler")
+  static let gvkEvent = GroupVersionKind(group: "", version: "v1", kind: "Event")
+
+  public init(scenario: Scenario, seed: UInt64? = nil) {
+    self.scenario = scenario
+    rng = SplitMix64(seed: seed ?? scenario.seed)
+    for node in scenario.nodes {
+      var object: Value = [
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": ["name": .string(node.name), "labels": .object(.init(uniqueKeysWithValues: (node.labels.merging(["kubernetes.io/hostname": node.name]) { a, _ in a }).sorted { $0.key < $1.key }.map { ($0.key, Value.string($0.value)) }))],
+        "spec": [:],
+        "status": [
+          "allocatable": .object(.init(uniqueKeysWithValues: node.allocatable.sorted { $0.key < $1.key }.map { ($0.key, Value.string(Self.quantityText($0.value))) })),
+          "capacity": .object(.init(uniqueKeysWithValues: node.allocatable.sorted { $0.key < $1.key }.map { ($0.key, Value.string(Self.quantityText($0.value))) })),
+          "conditions": [["type": "Ready", "status": "True", "reason": "KubeletReady"]],
+        ],
+      ]
+      if node.unschedulable { object[path: ["spec", "unschedulable"]] = true }
+      if !node.taints.isEmpty {
+        object[path: ["spec", "taints"]] = .array(node.taints.map { t in
+          var v: Value = ["key": .string(t.key), "effect": .string(t.effect)]
+          if let value = t.value { v["value"] = .string(value) }
+          return v
+        })
+      }
+      _ = try? api.create(object, manager: "kubelet", now: now)
+      if let id = object.resourceID, var stored = api.store.get(id) {
+        stored["status"] = object["status"]
+        api.store.put(stored, id: id)
+      }
+    }
+    for object in scenario.objects where object.resourceID.flatMap({ api.store.get($0) }) == nil {
+      _ = try? api.create(object, manager: "scenario", now: now)
+    }
+  }
+
+  static func quantityText(_ value: Double) -> String {
+    if value >= 1_073_741_824, value.truncatingRemainder(dividingBy: 1_073_741_824) == 0 { return "\(Int64(value / 1_073_741_824))Gi" }
+    if value == value.rounded() { return String(Int64(value)) }
+    return "\(Int64(value * 1000))m"
+  }
+
+  // MARK: - Time
+
+  /// Runs every controller, in a fixed order, until a pass changes nothing.
+  public mutating func reconcile() {
+    for _ in 0..<200 {
+      let before = api.store.resourceVersion
+      wakeups.removeAll { $0 <= now }
+      runDeploymentController()
+      runReplicaSetController()
+      runScheduler()
+      runKubelet()
+      runDisruptionController()
+      runAutoscaler()
+      api.collectGarbage(now: now)
+      if api.store.resourceVersion == before { return }
+    }
+  }
+
+  /// The earliest instant some controller asked to run again.
+  public var nextWakeup: SimInstant? { wakeups.filter { $0 > now }.min() }
+
+  /// Moves virtual time to `target`, stopping at every controller wake-up on the way.
+  public mutating func advance(to target: SimInstant) {
+    reconcile()
+    while let next = nextWakeup, next <= target {
+      now = next
+      reconcile()
+    }
+    if target > now {
+      now = target
+      reconcile()
+    }
+  }
+
+  public mutating func advance(by duration: Duration) { advance(to: now.advanced(by: duration)) }
+
+  mutating func wake(at instant: SimInstant) {
+    if instant > now { wakeups.append(instant) }
+  }
+
+  mutating func wake(after seconds: Double) {
+    wake(at: now.advanced(by: .milliseconds(Int64((seconds * 1000).rounded()))))
+  }
+
+  /// Sets a metric value for every pod of an image, overriding the scenario (tests, the demo).
+  public mutating func setMetric(_ name: String, image: String? = nil, value: Double) {
+    metricOverrides[(image ?? "*") + "|" + name] = value
+  }
+
+  func metric(_ name: String, image: String) -> Double? {
+    metricOverrides[image + "|" + name] ?? metricOverrides["*|" + name] ?? scenario.behaviour(of: image).metrics[name]
+  }
+
+  // MARK: - Writes by controllers
+
+  @discardableResult
+  mutating func write(_ object: Value, manager: String = APIServer.controllerManager) -> Value? {
+    guard let id = object.resourceID else { return nil }
+    if api.store.get(id) == nil { return try? api.create(object, manager: manager, now: now) }
+    return try? api.update(object, manager: manager, now: now)
+  }
+
+  @discardableResult
+  mutating func writeStatus(_ object: Value, manager: String = APIServer.controllerManager) -> Value? {
+    try? api.update(object, subresource: "status", manager: manager, now: now)
+  }
+
+  /// A v1 Event for `object` (deduplicated by reason and message: repeats bump the count).
+  mutating func recordEvent(_ object: Value, type: String = "Normal", reason: String, message: String, component: String) {
+    guard let namespace = object.namespace ?? (object.kind == "Node" ? "default" : nil), let name = object.name else { return }
+    let existing = api.store.list(Self.gvkEvent, namespace: namespace).first {
+      $0[path: ["involvedObject", "uid"]] == object[path: ["metadata", "uid"]] && $0["reason"]?.stringValue == reason
+        && $0["message"]?.stringValue == message
+    }
+    if var event = existing {
+      event["count"] = .int((event["count"]?.intValue ?? 1) + 1)
+      event["lastTimestamp"] = .string(now.rfc3339)
+      write(event, manager: component)
+      return
+    }
+    let suffix = String(rng.next() % 0xFFFF_FFFF_FFFF, radix: 16)
+    let event: Value = [
+      "apiVersion": "v1", "kind": "Event",
+      "metadata": ["name": .string("\(name).\(suffix)"), "namespace": .string(namespace)],
+      "involvedObject": [
+        "apiVersion": object["apiVersion"] ?? "v1", "kind": object["kind"] ?? "", "name": .string(name),
+        "namespace": .string(namespace), "uid": object[path: ["metadata", "uid"]] ?? "",
+      ],
+      "reason": .string(reason), "message": .string(message), "type": .string(type), "count": 1,
+      "firstTimestamp": .string(now.rfc3339), "lastTimestamp": .string(now.rfc3339),
+      "source": ["component": .string(component)],
+    ]
+    write(event, manager: component)
+  }
+
+  /// Five characters from upstream's safe alphabet (no vowels, no look-alike digits).
+  mutating func randomSuffix(_ length: Int = 5) -> String {
+    let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+    return String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+  }
+}
