@@ -10,12 +10,26 @@ public struct Scenario: Sendable, Equatable {
     public var taints: [Taint]
     public var allocatable: [String: Double]
     public var unschedulable: Bool
+
+    public init(name: String, labels: [String: String] = [:], taints: [Taint] = [], allocatable: [String: Double], unschedulable: Bool = false) {
+      self.name = name
+      self.labels = labels
+      self.taints = taints
+      self.allocatable = allocatable
+      self.unschedulable = unschedulable
+    }
   }
 
   public struct Taint: Sendable, Equatable, Hashable {
     public var key: String
     public var value: String?
     public var effect: String
+
+    public init(key: String, value: String? = nil, effect: String) {
+      self.key = key
+      self.value = value
+      self.effect = effect
+    }
   }
 
   public struct ImageBehaviour: Sendable, Equatable {
@@ -61,6 +75,12 @@ public struct Scenario: Sendable, Equatable {
     /// Matches images whose tag ends with this (`-crash`).
     public var tagSuffix: String?
     public var behaviour: ImageBehaviour
+
+    public init(image: String? = nil, tagSuffix: String? = nil, behaviour: ImageBehaviour) {
+      self.image = image
+      self.tagSuffix = tagSuffix
+      self.behaviour = behaviour
+    }
 
     func matches(_ image: String) -> Bool {
       if let pattern = self.image {
