@@ -39,7 +39,6 @@ extension APIServer {
     object[path: ["metadata", "finalizers"]] = finalizers.isEmpty ? nil : .array(finalizers.map(Value.string))
     let stored = store.put(object, id: id)
     if policy == .foreground { deleteDependents(of: stored, now: now) }
-    if policy == .background { collectGarbage(now: now) }
     return stored
   }
 

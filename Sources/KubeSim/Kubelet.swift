@@ -13,10 +13,18 @@ extension SimCluster {
         terminate(pod, uid: uid, id: id)
         continue
       }
-      var runtime = kubelet[uid] ?? startRuntime(for: pod)
+      let previous = kubelet[uid]
+      var runtime = previous ?? startRuntime(for: pod)
       advanceRuntime(&runtime, pod: pod)
       kubelet[uid] = runtime
+      // Nothing moved for this pod since its status was last written: skip the rebuild.
+      let version = pod[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+      let readyFlip = runtime.readyAt.map { $0 <= now } != previous?.readyAt.map { $0 <= (kubeletSeen[uid]?.at ?? now) }
+      var timeDependent = false
+      if case .pullFailed = runtime.state { timeDependent = true }
+      if previous == runtime, kubeletSeen[uid]?.version == version, !readyFlip, !timeDependent { continue }
       let status = buildStatus(pod, runtime: runtime)
+      defer { kubeletSeen[uid] = (api.store.get(id)?[path: ["metadata", "resourceVersion"]]?.stringValue ?? version, now) }
       if (pod["status"] ?? .null).canonical != status.canonical {
         recordTransitions(from: pod, to: status)
         var updated = pod
@@ -26,7 +34,10 @@ extension SimCluster {
     }
     // Forget pods that no longer exist.
     let live = Set(api.store.list(Self.gvkPod).compactMap(\.uid))
-    for uid in kubelet.keys where !live.contains(uid) { kubelet[uid] = nil }
+    for uid in kubelet.keys where !live.contains(uid) {
+      kubelet[uid] = nil
+      kubeletSeen[uid] = nil
+    }
   }
 
   private mutating func startRuntime(for pod: Value) -> PodRuntime {

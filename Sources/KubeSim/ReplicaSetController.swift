@@ -6,9 +6,10 @@ public import Manifest
 /// newer), and reports replicas / ready / available.
 extension SimCluster {
   mutating func runReplicaSetController() {
+    let podsByOwner = podsByControllerUID()
     for rs in api.store.list(Self.gvkReplicaSet) where !rs.isTerminating {
       guard let uid = rs.uid, let namespace = rs.namespace else { continue }
-      let owned = ownedPods(uid: uid, namespace: namespace)
+      let owned = podsByOwner[uid] ?? []
       let active = owned.filter(PodStatus.isActive)
       let desired = rs[path: ["spec", "replicas"]]?.intValue ?? 1
       let diff = Int64(active.count) - desired
@@ -21,8 +22,17 @@ extension SimCluster {
           recordEvent(rs, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name ?? "")", component: "replicaset-controller")
         }
       }
-      updateReplicaSetStatus(rs, uid: uid, namespace: namespace)
+      updateReplicaSetStatus(rs, owned: diff == 0 ? owned : ownedPods(uid: uid, namespace: namespace))
     }
+  }
+
+  /// Pods grouped by the uid of their controller, in one pass over the pods.
+  func podsByControllerUID() -> [String: [Value]] {
+    var result: [String: [Value]] = [:]
+    for pod in api.store.list(Self.gvkPod) {
+      if let uid = pod.controllerRef?["uid"]?.stringValue { result[uid, default: []].append(pod) }
+    }
+    return result
   }
 
   func ownedPods(uid: String, namespace: String) -> [Value] {
@@ -70,9 +80,9 @@ extension SimCluster {
     return (a.name ?? "") > (b.name ?? "")
   }
 
-  private mutating func updateReplicaSetStatus(_ rs: Value, uid: String, namespace: String) {
+  private mutating func updateReplicaSetStatus(_ rs: Value, owned allOwned: [Value]) {
     guard let current = api.store.get(rs.resourceID ?? ResourceID(gvk: Self.gvkReplicaSet, namespace: nil, name: "")) else { return }
-    let owned = ownedPods(uid: uid, namespace: namespace).filter(PodStatus.isActive)
+    let owned = allOwned.filter(PodStatus.isActive)
     let minReady = current[path: ["spec", "minReadySeconds"]]?.intValue ?? 0
     let ready = owned.filter(PodStatus.isReady).count
     let available = owned.filter { PodStatus.isAvailable($0, minReadySeconds: minReady, now: now) }.count

@@ -101,6 +101,13 @@ public struct Scenario: Sendable, Equatable {
     public var rate: Double
     public var code: Int
     public var retryAfterSeconds: Int?
+
+    public init(verb: String, rate: Double, code: Int, retryAfterSeconds: Int? = nil) {
+      self.verb = verb
+      self.rate = rate
+      self.code = code
+      self.retryAfterSeconds = retryAfterSeconds
+    }
   }
 
   public var nodes: [Node]

@@ -18,6 +18,12 @@ public struct SimCluster: Sendable {
   var hpaLastSync: [String: SimInstant] = [:]
   var podIPCounter = 0
   var wakeups: [SimInstant] = []
+  /// Store version and instant of the last full pass: a pass is skipped when neither time nor
+  /// any kind a controller watches has changed since (a ConfigMap write wakes nobody).
+  var lastPass: (version: Int64, at: SimInstant)?
+  var eventIndex: [String: ResourceID] = [:]
+  var kubeletSeen: [String: (version: String, at: SimInstant)] = [:]
+  static let watchedKinds: Set<String> = ["Pod", "ReplicaSet", "Deployment", "Node", "PodDisruptionBudget", "HorizontalPodAutoscaler"]
 
   static let gvkPod = GroupVersionKind(group: "", version: "v1", kind: "Pod")
   static let gvkNode = GroupVersionKind(group: "", version: "v1", kind: "Node")
@@ -70,6 +76,13 @@ public struct SimCluster: Sendable {
 
   /// Runs every controller, in a fixed order, until a pass changes nothing.
   public mutating func reconcile() {
+    if let last = lastPass, last.at == now, let changed = api.store.changes(after: last.version),
+      !changed.contains(where: { Self.watchedKinds.contains($0.object.kind ?? "") || $0.type == .deleted })
+    {
+      lastPass = (api.store.resourceVersion, now)
+      return
+    }
+    defer { lastPass = (api.store.resourceVersion, now) }
     for _ in 0..<200 {
       let before = api.store.resourceVersion
       wakeups.removeAll { $0 <= now }
@@ -79,7 +92,9 @@ public struct SimCluster: Sendable {
       runKubelet()
       runDisruptionController()
       runAutoscaler()
-      api.collectGarbage(now: now)
+      if api.store.changes(after: before)?.contains(where: { $0.type == .deleted }) ?? true {
+        api.collectGarbage(now: now)
+      }
       if api.store.resourceVersion == before { return }
     }
   }
@@ -136,11 +151,8 @@ public struct SimCluster: Sendable {
   /// A v1 Event for `object` (deduplicated by reason and message: repeats bump the count).
   mutating func recordEvent(_ object: Value, type: String = "Normal", reason: String, message: String, component: String) {
     guard let namespace = object.namespace ?? (object.kind == "Node" ? "default" : nil), let name = object.name else { return }
-    let existing = api.store.list(Self.gvkEvent, namespace: namespace).first {
-      $0[path: ["involvedObject", "uid"]] == object[path: ["metadata", "uid"]] && $0["reason"]?.stringValue == reason
-        && $0["message"]?.stringValue == message
-    }
-    if var event = existing {
+    let key = "\(object.uid ?? "")|\(reason)|\(message)"
+    if let id = eventIndex[key], var event = api.store.get(id) {
       event["count"] = .int((event["count"]?.intValue ?? 1) + 1)
       event["lastTimestamp"] = .string(now.rfc3339)
       write(event, manager: component)
@@ -158,7 +170,7 @@ public struct SimCluster: Sendable {
       "firstTimestamp": .string(now.rfc3339), "lastTimestamp": .string(now.rfc3339),
       "source": ["component": .string(component)],
     ]
-    write(event, manager: component)
+    if let stored = write(event, manager: component), let id = stored.resourceID { eventIndex[key] = id }
   }
 
   /// Five characters from upstream's safe alphabet (no vowels, no look-alike digits).
