@@ -66,6 +66,14 @@ public struct SimCluster: Sendable {
     }
   }
 
+  /// An empty cluster for a snapshot to fill in (no nodes or scenario objects created).
+  init(restoringWith scenario: Scenario) {
+    self.scenario = scenario
+    rng = SplitMix64(seed: scenario.seed)
+  }
+
+  mutating func setNow(_ instant: SimInstant) { now = instant }
+
   static func quantityText(_ value: Double) -> String {
     if value >= 1_073_741_824, value.truncatingRemainder(dividingBy: 1_073_741_824) == 0 { return "\(Int64(value / 1_073_741_824))Gi" }
     if value == value.rounded() { return String(Int64(value)) }

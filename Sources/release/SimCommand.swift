@@ -1,0 +1,160 @@
+import ArgumentParser
+internal import EnvironmentRepo
+internal import Foundation
+internal import KubeSim
+internal import Manifest
+
+struct SimCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sim",
+    abstract: "Inspect and drive the embedded simulated cluster (state in .release/sim/ of the repo).",
+    subcommands: [SimStatusCommand.self, SimAdvanceCommand.self, SimResetCommand.self])
+}
+
+/// Where the embedded cluster of a repo lives, and how to open it.
+struct EmbeddedCluster {
+  let directory: String
+  var stateFile: String { directory + "/state.json" }
+  var scenarioFile: String { directory + "/scenario.yaml" }
+
+  init(repository: EnvironmentRepository) { directory = repository.root + "/.release/sim" }
+
+  /// The scenario the cluster was created from (copied in at creation), `--scenario` for a new one, or the default.
+  func scenario(override: String?) throws(ReleaseFailure) -> (Scenario, String) {
+    let source: String
+    let file: String
+    if FileManager.default.fileExists(atPath: stateFile), let saved = try? String(contentsOfFile: scenarioFile, encoding: .utf8) {
+      (source, file) = (saved, scenarioFile)
+    } else if let override {
+      guard let text = try? String(contentsOfFile: override, encoding: .utf8) else {
+        throw ReleaseFailure.badInput("--scenario \(override): cannot read file")
+      }
+      (source, file) = (text, override)
+    } else {
+      (source, file) = (DefaultScenario.yaml, "<default scenario>")
+    }
+    do {
+      return (try Scenario(yaml: source, file: file), source)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+
+  func open(scenarioOverride: String? = nil) throws(ReleaseFailure) -> (KubeSim, String) {
+    let (scenario, source) = try scenario(override: scenarioOverride)
+    do {
+      return (try SimSnapshot.load(stateFile, scenario: scenario), source)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+
+  func save(_ sim: KubeSim, scenarioSource: String) async throws(ReleaseFailure) {
+    do {
+      try await SimSnapshot.save(sim, to: stateFile)
+      try? Data(scenarioSource.utf8).write(to: URL(fileURLWithPath: scenarioFile))
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+}
+
+struct SimStatusCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "status", abstract: "Show nodes, GPUs, pods and virtual time.")
+
+  @OptionGroup var global: GlobalOptions
+  @Option(name: [.short, .customLong("output")], help: "text or json.") var output: OutputFormat = .text
+
+  func run() async throws {
+    let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    let exists = FileManager.default.fileExists(atPath: cluster.stateFile)
+    let (sim, _) = try cluster.open()
+    let now = await sim.now
+    let nodes = await sim.nodeSummaries()
+    let pods = try await sim.list(.init(group: "", version: "v1", kind: "Pod")).items
+    let ready = pods.filter(PodStatus.isReady).count
+    let pending = pods.filter { !PodStatus.isScheduled($0) }.count
+    if output == .json {
+      let value: Value = [
+        "state": .string(exists ? PathDisplay.relativize(cluster.stateFile, to: "") : "not created yet"),
+        "virtualTime": .string(now.rfc3339), "elapsedSeconds": .int(now.seconds),
+        "nodes": .array(nodes.map { ["name": .string($0.name), "gpus": .float($0.gpus), "gpusUsed": .float($0.gpusUsed), "pods": .int(Int64($0.pods)), "schedulable": .bool($0.schedulable)] }),
+        "pods": ["total": .int(Int64(pods.count)), "ready": .int(Int64(ready)), "pending": .int(Int64(pending))],
+      ]
+      Console.output(JSON.prettyString(value) + "\n")
+      return
+    }
+    var lines: [String] = []
+    lines.append("embedded cluster: \(exists ? PathDisplay.relativize(cluster.stateFile, to: "") : "not created yet (starts on first use)")")
+    lines.append("virtual time:     \(now.rfc3339) (+\(Self.duration(now.seconds)))")
+    lines.append("")
+    lines.append(Self.pad(["NODE", "GPUS", "GPUS USED", "PODS", "SCHEDULABLE"]))
+    for node in nodes {
+      lines.append(Self.pad([node.name, Self.number(node.gpus), Self.number(node.gpusUsed), String(node.pods), node.schedulable ? "yes" : "no (cordoned)"]))
+    }
+    lines.append("")
+    lines.append("pods: \(pods.count) (\(ready) ready, \(pending) pending)")
+    Console.output(lines.joined(separator: "\n") + "\n")
+  }
+
+  static func pad(_ columns: [String]) -> String {
+    let widths = [14, 6, 11, 6, 0]
+    return zip(columns, widths).map { $1 == 0 ? $0 : $0.padding(toLength: max($1, $0.count + 1), withPad: " ", startingAt: 0) }.joined()
+  }
+
+  static func number(_ d: Double) -> String { d == d.rounded() ? String(Int64(d)) : String(d) }
+
+  static func duration(_ seconds: Int64) -> String {
+    let h = seconds / 3600, m = (seconds % 3600) / 60, s = seconds % 60
+    return h > 0 ? "\(h)h\(m)m\(s)s" : m > 0 ? "\(m)m\(s)s" : "\(s)s"
+  }
+}
+
+struct SimAdvanceCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "advance", abstract: "Let virtual time pass in the embedded cluster (e.g. 300s, 5m, 1h).")
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "How long: a number with s, m or h.") var duration: String
+  @Option(help: "Scenario file for a cluster not created yet.") var scenario: String?
+
+  func validate() throws {
+    if Self.parse(duration) == nil { throw ValidationError("duration \"\(duration)\": expected a number with s, m or h, such as 300s or 5m") }
+  }
+
+  static func parse(_ text: String) -> Duration? {
+    guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
+    switch unit {
+    case "s": return .seconds(number)
+    case "m": return .seconds(number * 60)
+    case "h": return .seconds(number * 3600)
+    default: return nil
+    }
+  }
+
+  func run() async throws {
+    let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    let (sim, source) = try cluster.open(scenarioOverride: scenario)
+    await sim.advance(by: Self.parse(duration) ?? .zero)
+    try await cluster.save(sim, scenarioSource: source)
+    Console.output("virtual time: \(await sim.now.rfc3339)\n")
+  }
+}
+
+struct SimResetCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "reset", abstract: "Discard the embedded cluster's state.")
+
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    for file in [cluster.stateFile, cluster.scenarioFile] where FileManager.default.fileExists(atPath: file) {
+      do {
+        try FileManager.default.removeItem(atPath: file)
+      } catch {
+        throw ReleaseFailure.badInput("\(file): cannot remove: \(error.localizedDescription)")
+      }
+    }
+    Console.output("embedded cluster reset\n")
+  }
+}
