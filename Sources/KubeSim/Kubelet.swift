@@ -52,7 +52,11 @@ extension SimCluster {
       node: node, image: image, state: .pulling(until: now.advanced(by: .milliseconds(Int64(pull * 1000)))),
       startTime: now)
     runtime.podIP = "10.244.\(podIPCounter / 250).\(podIPCounter % 250 + 2)"
-    if behaviour.pullError { runtime.state = .pullFailed(since: now) }
+    recordEvent(pod, reason: "Pulling", message: "Pulling image \"\(image)\"", component: "kubelet")
+    if behaviour.pullError {
+      runtime.state = .pullFailed(since: now)
+      recordEvent(pod, type: "Warning", reason: "Failed", message: "Failed to pull image \"\(image)\": ErrImagePull", component: "kubelet")
+    }
     return runtime
   }
 
@@ -66,7 +70,9 @@ extension SimCluster {
           return
         }
         imageCache[runtime.node, default: []].insert(runtime.image)
+        recordEvent(pod, reason: "Pulled", message: "Container image \"\(runtime.image)\" pulled", component: "kubelet")
         beginRun(&runtime, at: until, pod: pod, behaviour: behaviour)
+        recordEvent(pod, reason: "Started", message: "Started container", component: "kubelet")
       case .running:
         if let crash = runtime.crashAt {
           guard crash <= now else {
@@ -82,6 +88,10 @@ extension SimCluster {
           runtime.readyAt = nil
           runtime.crashAt = nil
           trace.record(.crashed, pod, at: crash, "\(runtime.crashReason) exit \(runtime.exitCode), restart \(runtime.restartCount)")
+          if runtime.crashReason == "OOMKilled" {
+            recordEvent(pod, type: "Warning", reason: "OOMKilling", message: "Memory cgroup out of memory: Killed process in container", component: "kubelet")
+          }
+          recordEvent(pod, type: "Warning", reason: "BackOff", message: "Back-off restarting failed container", component: "kubelet")
           continue
         }
         if let ready = runtime.readyAt, ready > now { wake(at: ready) }
@@ -210,6 +220,7 @@ extension SimCluster {
       let stop = min(grace, scenario.terminationSeconds)
       runtime.stopAt = now.advanced(by: .milliseconds(Int64(stop * 1000)))
       trace.record(.terminating, pod, at: now)
+      recordEvent(pod, reason: "Killing", message: "Stopping container", component: "kubelet")
       if PodStatus.isReady(pod) {
         var updated = pod
         var conditions = pod[path: ["status", "conditions"]]?.arrayValue ?? []

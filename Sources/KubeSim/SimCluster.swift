@@ -23,7 +23,7 @@ public struct SimCluster: Sendable {
   var lastPass: (version: Int64, at: SimInstant)?
   var eventIndex: [String: ResourceID] = [:]
   var kubeletSeen: [String: (version: String, at: SimInstant)] = [:]
-  static let watchedKinds: Set<String> = ["Pod", "ReplicaSet", "Deployment", "Node", "PodDisruptionBudget", "HorizontalPodAutoscaler"]
+  static let watchedKinds: Set<String> = ["Pod", "ReplicaSet", "Deployment", "Node", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Service"]
 
   static let gvkPod = GroupVersionKind(group: "", version: "v1", kind: "Pod")
   static let gvkNode = GroupVersionKind(group: "", version: "v1", kind: "Node")
@@ -100,6 +100,7 @@ public struct SimCluster: Sendable {
       runKubelet()
       runDisruptionController()
       runAutoscaler()
+      runEndpointsController()
       if api.store.changes(after: before)?.contains(where: { $0.type == .deleted }) ?? true {
         api.collectGarbage(now: now)
       }
