@@ -1,6 +1,6 @@
 /// The embedded cluster a fresh checkout runs against: three single-GPU nodes (so the example
 /// app, two replicas of one GPU each, can surge by one pod but not by two) and a CPU node.
-/// Image tags ending in `-crash`, `-oom`, `-never-ready`, `-pullerror`, `-slow`, `-errors` or
+/// Image tags ending in `-crash`, `-oom`, `-never-ready`, `-pullerror`, `-flap`, `-slow`, `-errors` or
 /// `-slow-latency` misbehave on purpose so a demo can show each failure.
 public enum DefaultScenario {
   public static let yaml = """
@@ -32,6 +32,8 @@ public enum DefaultScenario {
         neverReady: true
       - tagSuffix: "-pullerror"
         pullError: true
+      - tagSuffix: "-flap"
+        flap: {readySeconds: 60, notReadySeconds: 30}
       - tagSuffix: "-slow"
         modelLoadSeconds: 600
       - tagSuffix: "-errors"

@@ -18,6 +18,7 @@ public actor KubeSim: KubeAPI {
     var gvk: GroupVersionKind
     var namespace: String?
     var after: Int64
+    var bookmarks: Bool
     var continuation: AsyncThrowingStream<WatchEvent, any Error>.Continuation
   }
 
@@ -136,7 +137,13 @@ public actor KubeSim: KubeAPI {
       do {
         let events = try cluster.api.changes(of: watcher.gvk, namespace: watcher.namespace, after: watcher.after)
         for event in events { watcher.continuation.yield(event) }
-        watchers[id]?.after = cluster.api.store.resourceVersion
+        let version = cluster.api.store.resourceVersion
+        // A BOOKMARK tells the client how far it is caught up, so a reconnect after a drop
+        // resumes from there instead of relisting (sent when the client asked for them).
+        if watcher.bookmarks && version > watcher.after {
+          watcher.continuation.yield(WatchEvent(type: .bookmark, object: Self.bookmark(watcher.gvk, version)))
+        }
+        watchers[id]?.after = version
       } catch {
         watcher.continuation.finish(throwing: error)
         watchers[id] = nil
@@ -145,6 +152,10 @@ public actor KubeSim: KubeAPI {
   }
 
   private func removeWatcher(_ id: Int) { watchers[id] = nil }
+
+  static func bookmark(_ gvk: GroupVersionKind, _ version: Int64) -> Value {
+    ["apiVersion": .string(gvk.apiVersion), "kind": .string(gvk.kind), "metadata": ["resourceVersion": .string(String(version))]]
+  }
 
   // MARK: - KubeAPI
 
@@ -172,7 +183,7 @@ public actor KubeSim: KubeAPI {
     let id = watcherCounter
     let (stream, continuation) = AsyncThrowingStream<WatchEvent, any Error>.makeStream()
     for event in initial { continuation.yield(event) }
-    watchers[id] = Watcher(gvk: gvk, namespace: namespace, after: cluster.api.store.resourceVersion, continuation: continuation)
+    watchers[id] = Watcher(gvk: gvk, namespace: namespace, after: cluster.api.store.resourceVersion, bookmarks: options.allowWatchBookmarks, continuation: continuation)
     continuation.onTermination = { [weak self] _ in
       guard let self else { return }
       Task { await self.removeWatcher(id) }

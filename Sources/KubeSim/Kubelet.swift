@@ -22,6 +22,10 @@ extension SimCluster {
       let readyFlip = runtime.readyAt.map { $0 <= now } != previous?.readyAt.map { $0 <= (kubeletSeen[uid]?.at ?? now) }
       var timeDependent = false
       if case .pullFailed = runtime.state { timeDependent = true }
+      if let flip = Self.nextFlip(runtime, behaviour: scenario.behaviour(of: runtime.image), after: now) {
+        timeDependent = true
+        wake(at: flip)
+      }
       if previous == runtime, kubeletSeen[uid]?.version == version, !readyFlip, !timeDependent { continue }
       let status = buildStatus(pod, runtime: runtime)
       defer { kubeletSeen[uid] = (api.store.get(id)?[path: ["metadata", "resourceVersion"]]?.stringValue ?? version, now) }
@@ -161,7 +165,7 @@ extension SimCluster {
     case .running(let since):
       phase = "Running"
       state = ["running": ["startedAt": .string(since.rfc3339)]]
-      ready = runtime.readyAt.map { $0 <= now } ?? false
+      ready = Self.isReady(runtime, behaviour: scenario.behaviour(of: runtime.image), at: now)
     case .backOff:
       phase = "Running"
       state = ["waiting": [
@@ -200,6 +204,26 @@ extension SimCluster {
       status["podIPs"] = [["ip": .string(ip)]]
     }
     return status
+  }
+
+  /// Ready once `readyAt` has passed; a flapping app then alternates ready / not ready.
+  static func isReady(_ runtime: PodRuntime, behaviour: Scenario.ImageBehaviour, at now: SimInstant) -> Bool {
+    guard let readyAt = runtime.readyAt, readyAt <= now else { return false }
+    guard let up = behaviour.flapReadySeconds, let down = behaviour.flapNotReadySeconds, up + down > 0 else { return true }
+    let phase = (now.secondsDouble - readyAt.secondsDouble).truncatingRemainder(dividingBy: up + down)
+    return phase < up
+  }
+
+  /// The next instant a flapping pod's readiness changes.
+  static func nextFlip(_ runtime: PodRuntime, behaviour: Scenario.ImageBehaviour, after now: SimInstant) -> SimInstant? {
+    guard let readyAt = runtime.readyAt, readyAt <= now, let up = behaviour.flapReadySeconds,
+      let down = behaviour.flapNotReadySeconds, up + down > 0
+    else { return nil }
+    let elapsed = now.secondsDouble - readyAt.secondsDouble
+    let cycle = (elapsed / (up + down)).rounded(.down) * (up + down)
+    let phase = elapsed - cycle
+    let next = readyAt.secondsDouble + cycle + (phase < up ? up : up + down)
+    return SimInstant(sinceEpoch: .milliseconds(Int64((next * 1000).rounded())))
   }
 
   private mutating func recordTransitions(from pod: Value, to status: Value) {

@@ -102,6 +102,11 @@ extension Scenario {
       b.oomAfterSeconds = try number(&oom, "afterSeconds") ?? 60
       try oom.rejectUnknownKeys()
     }
+    if var flap = try r.optionalMap("flap") {
+      b.flapReadySeconds = try number(&flap, "readySeconds") ?? 60
+      b.flapNotReadySeconds = try number(&flap, "notReadySeconds") ?? 30
+      try flap.rejectUnknownKeys()
+    }
     b.neverReady = try r.optionalBool("neverReady") ?? false
     b.pullError = try r.optionalBool("pullError") ?? false
     if let metrics = r.raw("metrics")?.objectValue {

@@ -40,6 +40,9 @@ public struct Scenario: Sendable, Equatable {
     public var oomAfterSeconds: Double?
     public var neverReady = false
     public var pullError = false
+    /// Once ready, alternates ready for `flapReadySeconds` and not ready for `flapNotReadySeconds`.
+    public var flapReadySeconds: Double?
+    public var flapNotReadySeconds: Double?
     public var metrics: [String: Double] = [:]
 
     public init(
@@ -64,6 +67,10 @@ public struct Scenario: Sendable, Equatable {
       if let v = oomAfterSeconds { result.oomAfterSeconds = v }
       if neverReady { result.neverReady = true }
       if pullError { result.pullError = true }
+      if let r = flapReadySeconds, let n = flapNotReadySeconds {
+        result.flapReadySeconds = r
+        result.flapNotReadySeconds = n
+      }
       for (k, v) in metrics { result.metrics[k] = v }
       return result
     }

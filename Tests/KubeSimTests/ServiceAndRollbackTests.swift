@@ -51,3 +51,33 @@ import Testing
     #expect(reasons.isSuperset(of: ["Scheduled", "Pulling", "Pulled", "Started", "BackOff", "SuccessfulCreate", "ScalingReplicaSet"]))
   }
 }
+
+@Suite struct FlapAndBookmarkTests {
+  @Test func flappingAppsAlternateReadiness() async throws {
+    var scenario = SimFixtures.gpuScenario(nodes: 1, pull: 0)
+    scenario.images.append(Scenario.ImageRule(tagSuffix: "-flap", behaviour: {
+      var b = Scenario.ImageBehaviour()
+      b.flapReadySeconds = 60
+      b.flapNotReadySeconds = 30
+      return b
+    }()))
+    let sim = KubeSim(scenario: scenario)
+    _ = try await sim.apply(SimFixtures.deployment(replicas: 1, image: "vllm:v1-flap"), options: ApplyOptions(fieldManager: "release"))
+    await sim.advance(by: .seconds(200))
+    let flips = await sim.trace.entries.filter { $0.kind == .ready || $0.kind == .notReady }.map { "\($0.kind.rawValue)@\(Int($0.seconds))" }
+    #expect(Array(flips.prefix(4)) == ["ready@0", "notReady@60", "ready@90", "notReady@150"])
+  }
+
+  @Test func watchesSendBookmarksWhenAsked() async throws {
+    let sim = KubeSim(scenario: SimFixtures.gpuScenario())
+    let gvk = GroupVersionKind(group: "", version: "v1", kind: "ConfigMap")
+    let stream = try await sim.watch(gvk, namespace: "llm", options: ListOptions(allowWatchBookmarks: true))
+    _ = try await sim.create(["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "b", "namespace": "llm"]], options: WriteOptions())
+    var types: [WatchEventType] = []
+    for try await event in stream {
+      types.append(event.type)
+      if types.count == 2 { break }
+    }
+    #expect(types == [.added, .bookmark])
+  }
+}
