@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// `environments/<name>/release.yaml`: what Kustomize does not say about an environment.
 /// The schema grows with the rollout, health-gate and promotion work; today it names the cluster.

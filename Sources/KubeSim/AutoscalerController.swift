@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// HorizontalPodAutoscaler (autoscaling/v2), synced every 15 s: desired = ceil(current ×
 /// metric / target) outside a 10 % tolerance, clamped to min/max, scale-down held for the

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// Server-side defaults of the kinds a rollout touches (k8s.io/kubernetes pkg/apis/*/v1/defaults.go).
 enum Defaulting {

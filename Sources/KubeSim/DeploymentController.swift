@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 internal import OrderedCollections
 
 /// The Deployment controller (k8s.io/kubernetes pkg/controller/deployment): one ReplicaSet per

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// PodDisruptionBudget status (pkg/controller/disruption): expectedPods from the scale of the
 /// pods' controllers (a Deployment's replicas for its pods), desiredHealthy from minAvailable

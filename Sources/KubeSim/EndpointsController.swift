@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// Services with a selector get an EndpointSlice (discovery.k8s.io/v1) and a legacy
 /// Endpoints object listing the matching pods that have an IP: ready, serving and

@@ -1,4 +1,4 @@
-public import Kube
+import Kube
 
 /// Fails a share of API requests as the scenario asks (per verb: rate and status code), from
 /// its own seeded generator so the same seed fails the same requests.

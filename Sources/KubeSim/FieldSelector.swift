@@ -1,5 +1,5 @@
-public import Kube
-public import Manifest
+import Kube
+import Manifest
 
 /// List field selectors the simulation supports: metadata.name, metadata.namespace,
 /// spec.nodeName, status.phase, with `=`, `==` and `!=`.

@@ -107,7 +107,7 @@ public actor KubeSim: KubeAPI {
         if let value {
           result = value
           group.cancelAll()
-          await self.releaseDriver()
+          self.releaseDriver()
         }
       }
       guard let result else { throw KubeError.internalError("client finished without a result") }

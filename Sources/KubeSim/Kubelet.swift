@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// The kubelet model: for each pod bound to a node, image pull (slow the first time on a
 /// node, cached after), container start, readiness from the readinessProbe timing

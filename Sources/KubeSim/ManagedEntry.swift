@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// One `metadata.managedFields` entry: which fields a manager owns, and through which operation.
 struct ManagedEntry: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// The ReplicaSet controller: keeps `spec.replicas` active pods, creating pods named
 /// `<rs>-<5 safe chars>` and deleting surplus ones in upstream's preference order

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// The default scheduler's filter step for the pods a rollout creates: resource requests
 /// (cpu, memory, and extended resources such as `nvidia.com/gpu`), nodeSelector, required

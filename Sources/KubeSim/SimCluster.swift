@@ -1,5 +1,5 @@
-public import Kube
-public import Manifest
+import Kube
+import Manifest
 
 /// The whole simulated cluster as a value: API server state plus the controllers' private
 /// state, on a virtual timeline. Controllers run in a fixed order until nothing changes, so a

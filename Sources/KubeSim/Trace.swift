@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// Everything observable that happened in the simulation, with its virtual time: tests assert
 /// "never fewer than N ready pods" or "the rollout took T seconds" from it, and the same

@@ -1,5 +1,5 @@
-public import Kube
-public import Manifest
+import Kube
+import Manifest
 
 /// Admission validation (k8s.io/kubernetes pkg/apis/*/validation), for the malformed objects
 /// a rollout could send. Messages follow upstream's `field: Invalid value: …: reason` form.

@@ -1,4 +1,4 @@
-public import OrderedCollections
+import OrderedCollections
 
 /// JSON in and out of `Value`, keeping key order and the int/float distinction
 /// (`1` is an int, `1.0` a float), which Foundation's JSONSerialization loses.

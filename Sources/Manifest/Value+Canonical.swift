@@ -1,4 +1,4 @@
-public import OrderedCollections
+import OrderedCollections
 
 extension Value {
   /// The same value with every map's keys in kustomize's output order. Two values are the

@@ -1,5 +1,5 @@
 internal import Foundation
-public import OrderedCollections
+import OrderedCollections
 internal import Yams
 
 /// Reads YAML the way kustomize (kyaml, on go-yaml v3) does: plain scalars resolve to

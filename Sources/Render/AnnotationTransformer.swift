@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// `commonAnnotations`: metadata annotations everywhere and pod-template annotations of the
 /// workload kinds (kustomize's commonAnnotations field specs).

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// `generatorOptions` of a kustomization, or `options` of one generator.
 struct GeneratorOptions: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// JSON exactly as Go's `encoding/json` writes a `map[string]interface{}`: keys sorted
 /// bytewise, no spaces, and `<`, `>`, `&`, U+2028, U+2029 escaped. kustomize hashes this text,

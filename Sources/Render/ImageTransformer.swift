@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// `images`: rewrites container images by name — in containers and initContainers of pods,
 /// pod templates and CronJob job templates — to a new name, tag or digest.

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// Builds one kustomization: its resources (files and nested kustomizations, each built with
 /// its own transformers first), components, generators, then transformers in kustomize v5's

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// A Kubernetes label selector in its string form: `app=web,tier in (a,b),!canary,env!=prod`.
 public struct LabelSelector: Sendable, Hashable {

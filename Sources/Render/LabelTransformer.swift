@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// `commonLabels` and `labels`: metadata labels everywhere, and — with selectors included —
 /// the selectors and pod-template labels kustomize's commonLabels field specs name, so that

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// `namePrefix` / `nameSuffix`. Kinds whose names are global or fixed (Namespace, CRDs,
 /// API services …) keep their names, as in kustomize's default prefix/suffix field specs.

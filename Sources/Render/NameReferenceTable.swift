@@ -13,6 +13,10 @@ struct NameReference: Sendable {
   /// A sibling namespace field to set to the referred object's namespace (RBAC subjects).
   var namespaceField: String?
 
+  /// `path` split once: the map holding the name, and the name's key in it.
+  var parentPath: [String] { Array(path.split(separator: "/").dropLast().map(String.init)) }
+  var leaf: String { path.split(separator: "/").last.map(String.init) ?? path }
+
   static let podSpecPrefixes: [(kind: String, prefix: String)] = [
     ("Pod", "spec"), ("PodTemplate", "template/spec"), ("Deployment", "spec/template/spec"),
     ("StatefulSet", "spec/template/spec"), ("DaemonSet", "spec/template/spec"), ("ReplicaSet", "spec/template/spec"),

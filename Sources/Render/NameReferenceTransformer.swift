@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// Rewrites references to objects whose names changed during the build (prefix, suffix,
 /// generator hash) so that, e.g., a Deployment's `configMapRef: {name: model}` names
@@ -7,24 +7,36 @@ public import Manifest
 public struct NameReferenceTransformer: Sendable {
   public init() {}
 
+  /// The reference table split by referring kind, with paths pre-split, built once.
+  static let byReferrer: [String: [(NameReference, [String], String)]] = {
+    var result: [String: [(NameReference, [String], String)]] = [:]
+    for reference in NameReference.table {
+      result[reference.referrer ?? "*", default: []].append((reference, reference.parentPath, reference.leaf))
+    }
+    return result
+  }()
+
   public func apply(to resources: inout [Resource]) throws(RenderError) {
+    // Only objects that were renamed can be referred to by an old name.
+    let renamed = resources.filter { !$0.previousIDs.isEmpty }
+    guard !renamed.isEmpty else { return }
+    let renamedKinds = Set(renamed.compactMap(\.object.kind))
     let snapshot = resources
     for index in resources.indices {
-      let referrerKind = resources[index].object.kind
+      let referrerKind = resources[index].object.kind ?? ""
       let referrerNamespace = resources[index].object.namespace
-      for reference in NameReference.table where reference.referrer == nil || reference.referrer == referrerKind {
-        try rewrite(&resources[index].object, reference: reference, namespace: referrerNamespace, candidates: snapshot)
+      for (reference, parent, leaf) in (Self.byReferrer[referrerKind] ?? []) + (Self.byReferrer["*"] ?? [])
+      where renamedKinds.contains(reference.kind) {
+        try rewrite(&resources[index].object, reference: reference, parent: parent, leaf: leaf, namespace: referrerNamespace, candidates: snapshot)
       }
     }
   }
 
-  private func rewrite(_ object: inout Value, reference: NameReference, namespace: String?, candidates: [Resource])
-    throws(RenderError)
-  {
-    var components = reference.path.split(separator: "/").map(String.init)
-    guard let leaf = components.popLast() else { return }
-    let parentSpec = FieldSpec(components.joined(separator: "/"))
-    try Self.visitParents(&object, path: parentSpec.path[...]) { parent in
+  private func rewrite(
+    _ object: inout Value, reference: NameReference, parent parentPath: [String], leaf: String, namespace: String?,
+    candidates: [Resource]
+  ) throws(RenderError) {
+    try Self.visitParents(&object, path: parentPath[...]) { parent in
       guard case .object(var map) = parent, let name = map[leaf]?.stringValue else { return }
       if let kindField = reference.kindField, map[kindField]?.stringValue != reference.kind { return }
       let subjectNamespace = reference.namespaceField.flatMap { map[$0]?.stringValue }

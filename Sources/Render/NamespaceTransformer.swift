@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// `namespace:` sets metadata.namespace on every namespaced object. As kustomize does, the
 /// ServiceAccount subjects named `default` of (Cluster)RoleBindings follow the new namespace;

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// Reads patch entries and files of a kustomization, enforcing load restrictions.
 struct PatchReader {

@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// How strategic merge treats each list, from the Kubernetes API types' `patchMergeKey` /
 /// `patchStrategy` tags: merged by a key field, merged as a set of scalars, or replaced

@@ -52,9 +52,13 @@ public struct PatchTarget: Sendable {
     }
   }
 
+  static let regexMetacharacters = Set(".*+?()[]{}|^$\\")
+
   static func fullMatch(_ pattern: String?, _ value: String) -> Bool {
     guard let pattern, !pattern.isEmpty else { return true }
     if pattern == value { return true }
+    // Most selectors are plain names; compiling a Regex for them costs more than the build.
+    if !pattern.contains(where: regexMetacharacters.contains) { return false }
     guard let regex = try? Regex(pattern) else { return false }
     return (try? regex.wholeMatch(in: value)) != nil
   }

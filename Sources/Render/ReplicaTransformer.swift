@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// `replicas`: sets spec.replicas of the named workloads, matched by current or earlier name.
 public struct ReplicaTransformer: Sendable {

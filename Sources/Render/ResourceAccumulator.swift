@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// Adds resources to a build, refusing a second object with the same identity as kustomize does.
 enum ResourceAccumulator {

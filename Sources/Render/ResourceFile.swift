@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// Objects of one resource file: every YAML document, `List` kinds expanded into their items.
 enum ResourceFile {

@@ -1,5 +1,5 @@
 public import Manifest
-public import OrderedCollections
+import OrderedCollections
 
 /// Strategic merge patch as kustomize and the API server apply it: maps merge recursively,
 /// `null` deletes, lists merge by their merge key (containers by name, ports by
