@@ -17,6 +17,10 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(
@@ -55,10 +59,23 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictness),
+    .target(
+      name: "KubeSimServer",
+      dependencies: [
+        "Manifest", "Kube", "KubeSim",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictness),
     .executableTarget(
       name: "release",
       dependencies: [
-        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim",
+        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "KubeSimServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -79,6 +96,12 @@ let package = Package(
       name: "KubeTests", dependencies: ["Kube", "Manifest"], swiftSettings: strictness),
     .testTarget(
       name: "KubeSimTests", dependencies: ["KubeSim", "Kube", "Manifest"],
+      swiftSettings: strictness),
+    .testTarget(
+      name: "KubeSimServerTests", dependencies: ["KubeSimServer", "KubeSim", "Kube", "Manifest"],
+      swiftSettings: strictness),
+    .testTarget(
+      name: "KubeAPIBehaviourTests", dependencies: ["KubeSimServer", "KubeSim", "Kube", "Manifest"],
       swiftSettings: strictness),
     .testTarget(
       name: "ReleaseCLITests", dependencies: ["Manifest"], swiftSettings: strictness),
