@@ -1,0 +1,125 @@
+public import Foundation
+
+/// Credentials from a client.authentication.k8s.io exec plugin. The result is cached until its
+/// `expirationTimestamp` (forever when the plugin gives none) and the plugin is run again after
+/// `invalidate()`, which the client calls when the server answers 401.
+public actor ExecCredentialSource: CredentialSource {
+  public let config: ExecCredentialConfig
+  /// Passed to the plugin in KUBERNETES_EXEC_INFO when `provideClusterInfo` is set.
+  let cluster: ClusterConnection?
+  let environment: [String: String]
+  let now: @Sendable () -> Date
+
+  private var cached: ExecCredential.Issued?
+  /// One run shared by concurrent callers, so a burst of requests starts one plugin.
+  private var inFlight: Task<Result<ExecCredential.Issued, KubeError>, Never>?
+  /// Bumped by `invalidate()` so a run started before it cannot refill the cache.
+  private var generation = 0
+
+  /// - Parameters:
+  ///   - cluster: the connection being authenticated; its server and CA go to the plugin when
+  ///     `config.provideClusterInfo` is set, and its context names the plugin in errors.
+  ///   - environment: the plugin's base environment (and the PATH it is looked up on).
+  ///   - now: the clock that decides expiry.
+  public init(
+    config: ExecCredentialConfig, cluster: ClusterConnection? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    now: @escaping @Sendable () -> Date = { Date() }
+  ) {
+    self.config = config
+    self.cluster = cluster
+    self.environment = environment
+    self.now = now
+  }
+
+  public func current() async throws(KubeError) -> ResolvedCredentials {
+    if let cached, isValid(cached) { return cached.credentials }
+    let startedGeneration = generation
+    let task: Task<Result<ExecCredential.Issued, KubeError>, Never>
+    if let inFlight {
+      task = inFlight
+    } else {
+      let invocation = invocation()
+      task = Task { await invocation.run() }
+      inFlight = task
+    }
+    let result = await task.value
+    if inFlight == task { inFlight = nil }
+    switch result {
+    case .success(let issued):
+      if generation == startedGeneration { cached = issued }
+      return issued.credentials
+    case .failure(let error):
+      throw error
+    }
+  }
+
+  public func invalidate() async {
+    cached = nil
+    inFlight = nil
+    generation += 1
+  }
+
+  func isValid(_ issued: ExecCredential.Issued) -> Bool {
+    guard let expiration = issued.expiration else { return true }
+    return now() < expiration
+  }
+
+  func invocation() -> ExecPluginInvocation {
+    ExecPluginInvocation(
+      config: config, cluster: config.provideClusterInfo ? cluster : nil,
+      contextName: cluster?.contextName, environment: environment)
+  }
+}
+
+/// Everything one plugin run needs, as a value so it runs off the actor.
+struct ExecPluginInvocation: Sendable {
+  var config: ExecCredentialConfig
+  var cluster: ClusterConnection?
+  var contextName: String?
+  var environment: [String: String]
+
+  var label: String {
+    "\"\(config.command)\"" + (contextName.map { " (context \($0))" } ?? "")
+  }
+
+  var command: String {
+    let command = config.command
+    guard command.contains("/"), !command.hasPrefix("/"), let base = config.baseDirectory else { return command }
+    return KubeConfigPaths.resolve(command, against: base)
+  }
+
+  var pluginEnvironment: [String: String] {
+    var env = environment
+    for variable in config.env { env[variable.name] = variable.value }
+    env["KUBERNETES_EXEC_INFO"] = ExecCredential.execInfo(apiVersion: config.apiVersion, cluster: cluster)
+    return env
+  }
+
+  func run() async -> Result<ExecCredential.Issued, KubeError> {
+    guard let executable = ExecPluginProcess.locate(command, path: environment["PATH"]) else {
+      let hint = config.installHint.map { "\n\n\($0)" } ?? ""
+      let where_ = command.contains("/") ? "at \(command)" : "in PATH"
+      return .failure(.configuration("exec plugin \(label): executable \(config.command) not found \(where_)\(hint)"))
+    }
+    let output: ExecPluginProcess.Output
+    do {
+      output = try await ExecPluginProcess.run(
+        executable: executable, arguments: config.args, environment: pluginEnvironment)
+    } catch {
+      return .failure(.configuration("exec plugin \(label): cannot start \(executable): \(FileErrors.reason(error))"))
+    }
+    guard output.status == 0 else {
+      // stdout is never shown: on success it is the credential, and a failing plugin may
+      // still have printed part of one.
+      let stderr = String(decoding: output.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      let detail = stderr.isEmpty ? "" : ": \(stderr.count > 2000 ? String(stderr.prefix(2000)) + "…" : stderr)"
+      return .failure(.configuration("exec plugin \(label) failed with exit code \(output.status)\(detail)"))
+    }
+    do {
+      return .success(try ExecCredential.parse(output.stdout, expectedAPIVersion: config.apiVersion, plugin: label))
+    } catch {
+      return .failure(error)
+    }
+  }
+}
