@@ -96,7 +96,7 @@ import Testing
     let source = fixture.source()
     let tokens = try await withThrowingTaskGroup(of: ResolvedCredentials.self) { group in
       for _ in 0..<8 { group.addTask { try await source.current() } }
-      return try await group.reduce(into: []) { $0.append($1) }
+      return try await group.reduce(into: [ResolvedCredentials]()) { $0.append($1) }
     }
     #expect(Set(tokens) == [.bearerToken("plugin-token-1")])
     #expect(fixture.runs == 1)
@@ -159,7 +159,7 @@ import Testing
     #expect(try await fixture.source(command: "./bin/get-token").current() == .bearerToken("plugin-token-1"))
     let config = ExecCredentialConfig(
       command: "get-token", env: [.init(name: "COUNT_FILE", value: fixture.scratch.path("runs"))], apiVersion: Self.v1)
-    let onPath = ExecCredentialSource(config: config, environment: ["PATH": "/nonexistent:" + fixture.scratch.path("bin")])
+    let onPath = ExecCredentialSource(config: config, environment: ["PATH": "/nonexistent:\(fixture.scratch.path("bin")):/usr/bin:/bin"])
     #expect(try await onPath.current() == .bearerToken("plugin-token-2"))
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import Testing
 
 /// A scratch directory for kubeconfig files, tokens and plugin scripts, removed at the end.
 final class KubeConfigScratch {
@@ -56,21 +57,28 @@ enum PEM {
 }
 
 /// The error a throwing call raised, or nil when it succeeded.
-func kubeError<T>(_ body: () throws(KubeError) -> T) -> KubeError? {
+/// Any other error type is reported as a test issue.
+func kubeError<T>(_ body: () throws -> T) -> KubeError? {
   do {
     _ = try body()
     return nil
-  } catch {
+  } catch let error as KubeError {
     return error
+  } catch {
+    Issue.record("expected a KubeError, got \(error)")
+    return nil
   }
 }
 
-func kubeError<T>(_ body: () async throws(KubeError) -> T) async -> KubeError? {
+func kubeError<T>(_ body: () async throws -> T) async -> KubeError? {
   do {
     _ = try await body()
     return nil
-  } catch {
+  } catch let error as KubeError {
     return error
+  } catch {
+    Issue.record("expected a KubeError, got \(error)")
+    return nil
   }
 }
 

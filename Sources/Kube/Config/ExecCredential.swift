@@ -30,7 +30,7 @@ enum ExecCredential {
   /// the credential itself.
   static func parse(_ output: Data, expectedAPIVersion: String, plugin: String) throws(KubeError) -> Issued {
     let value: Value
-    do {
+    do throws(ManifestError) {
       value = try JSON.parse(bytes: Array(output), file: "exec plugin \(plugin) output")
     } catch {
       throw .configuration("exec plugin \(plugin): output is not valid JSON (\(error.line.map { "line \($0)" } ?? "empty"))")

@@ -99,8 +99,8 @@ struct ExecPluginInvocation: Sendable {
   func run() async -> Result<ExecCredential.Issued, KubeError> {
     guard let executable = ExecPluginProcess.locate(command, path: environment["PATH"]) else {
       let hint = config.installHint.map { "\n\n\($0)" } ?? ""
-      let where_ = command.contains("/") ? "at \(command)" : "in PATH"
-      return .failure(.configuration("exec plugin \(label): executable \(config.command) not found \(where_)\(hint)"))
+      let location = command.contains("/") ? "at \(command)" : "in PATH"
+      return .failure(.configuration("exec plugin \(label): executable \(config.command) not found \(location)\(hint)"))
     }
     let output: ExecPluginProcess.Output
     do {
@@ -116,7 +116,7 @@ struct ExecPluginInvocation: Sendable {
       let detail = stderr.isEmpty ? "" : ": \(stderr.count > 2000 ? String(stderr.prefix(2000)) + "…" : stderr)"
       return .failure(.configuration("exec plugin \(label) failed with exit code \(output.status)\(detail)"))
     }
-    do {
+    do throws(KubeError) {
       return .success(try ExecCredential.parse(output.stdout, expectedAPIVersion: config.apiVersion, plugin: label))
     } catch {
       return .failure(error)

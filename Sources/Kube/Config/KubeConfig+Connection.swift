@@ -165,9 +165,9 @@ extension KubeConfig {
     switch mode {
     case nil:
       throw .configuration("\(at).interactiveMode: interactiveMode must be specified for user \"\(name)\" to use an exec plugin")
-    case "Never", "IfAvailable":
+    case "Never"?, "IfAvailable"?:
       return exec
-    case "Always":
+    case "Always"?:
       throw .configuration("\(at).interactiveMode: Always is not supported: release runs exec plugins without a terminal")
     case let other?:
       throw .configuration("\(at).interactiveMode: invalid interactiveMode \"\(other)\" (use Never, IfAvailable or Always)")

@@ -1,5 +1,3 @@
-public import Foundation
-
 /// The kubeconfig files of one invocation merged as client-go merges them: for clusters, users
 /// and contexts the first file that defines a name wins, and `current-context` comes from the
 /// first file that sets it.

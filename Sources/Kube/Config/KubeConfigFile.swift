@@ -27,12 +27,12 @@ struct KubeConfigFile: Sendable {
 
   static func parse(_ text: String, path: String) throws(KubeError) -> KubeConfigFile {
     let document: Value
-    do {
+    do throws(ManifestError) {
       document = try YAMLReader.document(text, file: path)
     } catch {
       throw .configuration(error.description)
     }
-    do {
+    do throws(FieldError) {
       return try decode(document, path: path)
     } catch {
       throw .configuration(error.description)

@@ -22,7 +22,7 @@ public actor TokenFileCredentialSource: CredentialSource {
   public func current() async throws(KubeError) -> ResolvedCredentials {
     let time = now()
     if let token, let readAt, time.timeIntervalSince(readAt) < refreshInterval { return .bearerToken(token) }
-    do {
+    do throws(KubeError) {
       let fresh = try read()
       token = fresh
       readAt = time
