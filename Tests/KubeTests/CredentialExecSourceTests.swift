@@ -20,7 +20,7 @@ import Testing
 
   struct Fixture {
     let scratch: KubeConfigScratch
-    let clock = ManualClock()
+    let clock = CredentialTestClock()
     let plugin: String
 
     init(script: String = CredentialExecSourceTests.countingPlugin) throws {
@@ -112,7 +112,7 @@ import Testing
   @Test func wrongAPIVersionIsAnError() async throws {
     let fixture = try Fixture()
     let source = fixture.source(env: [.init(name: "API_VERSION", value: "client.authentication.k8s.io/v1beta1")])
-    let message = try #require(await kubeError { () async throws(KubeError) in try await source.current() }?.configurationMessage)
+    let message = try #require(await thrownKubeError { () async throws(KubeError) in try await source.current() }?.configurationMessage)
     #expect(message.contains("is configured to use API version client.authentication.k8s.io/v1, plugin returned version client.authentication.k8s.io/v1beta1"))
     #expect(!message.contains("plugin-token"))
   }
@@ -128,7 +128,7 @@ import Testing
     let fixture = try Fixture(script: script)
     let out = fixture.scratch.path("")
     let cluster = ClusterConnection(
-      server: "https://k.example:6443", certificateAuthorityPEM: Data(PEM.ca.utf8), tlsServerName: "api.internal",
+      server: "https://k.example:6443", certificateAuthorityPEM: Data(TestPEM.ca.utf8), tlsServerName: "api.internal",
       contextName: "prod")
     let source = fixture.source(
       env: [.init(name: "OUT_DIR", value: out), .init(name: "FROM_CONFIG", value: "yes")],
@@ -144,7 +144,7 @@ import Testing
     let clusterInfo = try #require(spec["cluster"] as? [String: Any])
     #expect(clusterInfo["server"] as? String == "https://k.example:6443")
     #expect(clusterInfo["tls-server-name"] as? String == "api.internal")
-    #expect(clusterInfo["certificate-authority-data"] as? String == PEM.b64(PEM.ca))
+    #expect(clusterInfo["certificate-authority-data"] as? String == TestPEM.b64(TestPEM.ca))
 
     let withoutCluster = fixture.source(env: [.init(name: "OUT_DIR", value: out)], cluster: cluster)
     _ = try await withoutCluster.current()
@@ -164,8 +164,8 @@ import Testing
   }
 
   @Test func clientCertificateOutput() async throws {
-    let escapedCert = PEM.cert.replacingOccurrences(of: "\n", with: "\\\\n")
-    let escapedKey = PEM.key.replacingOccurrences(of: "\n", with: "\\\\n")
+    let escapedCert = TestPEM.cert.replacingOccurrences(of: "\n", with: "\\\\n")
+    let escapedKey = TestPEM.key.replacingOccurrences(of: "\n", with: "\\\\n")
     let script = """
       #!/bin/sh
       printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"clientCertificateData":"\(escapedCert)","clientKeyData":"\(escapedKey)"}}'
@@ -173,13 +173,13 @@ import Testing
     let fixture = try Fixture(script: script)
     #expect(
       try await fixture.source().current()
-        == .clientCertificate(certificatePEM: Data(PEM.cert.utf8), keyPEM: Data(PEM.key.utf8)))
+        == .clientCertificate(certificatePEM: Data(TestPEM.cert.utf8), keyPEM: Data(TestPEM.key.utf8)))
   }
 
   @Test func missingPluginShowsInstallHint() async throws {
     let fixture = try Fixture()
     let source = fixture.source(command: "no-such-plugin-xyz", installHint: "Install it with: brew install no-such-plugin-xyz")
-    let message = try #require(await kubeError { () async throws(KubeError) in try await source.current() }?.configurationMessage)
+    let message = try #require(await thrownKubeError { () async throws(KubeError) in try await source.current() }?.configurationMessage)
     #expect(message.contains("exec plugin \"no-such-plugin-xyz\" (context prod): executable no-such-plugin-xyz not found in PATH"))
     #expect(message.hasSuffix("Install it with: brew install no-such-plugin-xyz"))
   }
@@ -193,24 +193,24 @@ import Testing
       """
     let fixture = try Fixture(script: script)
     let source = fixture.source()
-    let error = try #require(await kubeError { () async throws(KubeError) in try await source.current() })
+    let error = try #require(await thrownKubeError { () async throws(KubeError) in try await source.current() })
     #expect(error.configurationMessage?.hasSuffix("failed with exit code 3: error: refresh token expired, run login") == true)
     #expect(!error.description.contains("half-printed-secret-token"))
   }
 
   @Test func malformedOutputIsReportedWithoutItsContent() async throws {
     let fixture = try Fixture(script: "#!/bin/sh\necho 'token=leaky-secret-token-value'\n")
-    let error = try #require(await kubeError { () async throws(KubeError) in try await fixture.source().current() })
+    let error = try #require(await thrownKubeError { () async throws(KubeError) in try await fixture.source().current() })
     #expect(error.configurationMessage?.contains("output is not valid JSON") == true)
     #expect(!error.description.contains("leaky-secret-token-value"))
 
     let notACredential = try Fixture(script: "#!/bin/sh\necho '{\"kind\":\"leaky-secret-token-value\"}'\n")
-    let second = try #require(await kubeError { () async throws(KubeError) in try await notACredential.source().current() })
+    let second = try #require(await thrownKubeError { () async throws(KubeError) in try await notACredential.source().current() })
     #expect(second.configurationMessage?.contains("is not an ExecCredential") == true)
     #expect(!second.description.contains("leaky-secret-token-value"))
 
     let noToken = try Fixture(script: "#!/bin/sh\necho '{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{}}'\n")
-    let third = try #require(await kubeError { () async throws(KubeError) in try await noToken.source().current() })
+    let third = try #require(await thrownKubeError { () async throws(KubeError) in try await noToken.source().current() })
     #expect(third.configurationMessage?.hasSuffix("didn't return a token or cert/key pair") == true)
   }
 
@@ -223,7 +223,7 @@ import Testing
       """
     let fixture = try Fixture(script: script)
     let source = fixture.source()
-    #expect(await kubeError { () async throws(KubeError) in try await source.current() } != nil)
+    #expect(await thrownKubeError { () async throws(KubeError) in try await source.current() } != nil)
     #expect(try await source.current() == .bearerToken("second"))
     #expect(fixture.runs == 2)
   }

@@ -14,8 +14,8 @@ import Testing
     #expect(try await resolved(.none) == .none)
     #expect(try await resolved(.token("inline")) == .bearerToken("inline"))
     #expect(try await resolved(.tokenFile(tokenPath)) == .bearerToken("file-token"))
-    let pair = Credentials.clientCertificate(certificatePEM: Data(PEM.cert.utf8), keyPEM: Data(PEM.key.utf8))
-    #expect(try await resolved(pair) == .clientCertificate(certificatePEM: Data(PEM.cert.utf8), keyPEM: Data(PEM.key.utf8)))
+    let pair = Credentials.clientCertificate(certificatePEM: Data(TestPEM.cert.utf8), keyPEM: Data(TestPEM.key.utf8))
+    #expect(try await resolved(pair) == .clientCertificate(certificatePEM: Data(TestPEM.cert.utf8), keyPEM: Data(TestPEM.key.utf8)))
     let exec = ClusterConnection(
       server: "https://k", credentials: .exec(ExecCredentialConfig(command: "x")), contextName: "c")
     #expect(credentialSource(for: exec) is ExecCredentialSource)
@@ -30,7 +30,7 @@ import Testing
   @Test func tokenFileIsReReadAfterInvalidate() async throws {
     let scratch = try KubeConfigScratch()
     let path = try scratch.write("token", "first\n")
-    let clock = ManualClock()
+    let clock = CredentialTestClock()
     let source = TokenFileCredentialSource(path: path, now: clock.closure)
     #expect(try await source.current() == .bearerToken("first"))
     try scratch.write("token", "rotated")
@@ -43,7 +43,7 @@ import Testing
   @Test func tokenFileIsReReadAfterTheRefreshInterval() async throws {
     let scratch = try KubeConfigScratch()
     let path = try scratch.write("token", "first")
-    let clock = ManualClock()
+    let clock = CredentialTestClock()
     let source = TokenFileCredentialSource(path: path, refreshInterval: .seconds(60), now: clock.closure)
     #expect(try await source.current() == .bearerToken("first"))
     try scratch.write("token", "second")
@@ -66,10 +66,10 @@ import Testing
   @Test func unreadableOrEmptyTokenFileIsAnErrorNamingThePath() async throws {
     let scratch = try KubeConfigScratch()
     let missing = scratch.path("missing")
-    let error = await kubeError { () async throws(KubeError) in try await TokenFileCredentialSource(path: missing).current() }
+    let error = await thrownKubeError { () async throws(KubeError) in try await TokenFileCredentialSource(path: missing).current() }
     #expect(error?.configurationMessage?.hasPrefix("cannot read token file \(missing)") == true)
     let empty = try scratch.write("empty", "\n")
-    let emptyError = await kubeError { () async throws(KubeError) in try await TokenFileCredentialSource(path: empty).current() }
+    let emptyError = await thrownKubeError { () async throws(KubeError) in try await TokenFileCredentialSource(path: empty).current() }
     #expect(emptyError?.configurationMessage == "token file \(empty) is empty")
   }
 }

@@ -6,7 +6,7 @@ import Testing
   func serviceAccount(namespace: String? = "llm", ca: Bool = true) throws -> KubeConfigScratch {
     let scratch = try KubeConfigScratch()
     try scratch.write("sa/token", "sa-token-value\n")
-    if ca { try scratch.write("sa/ca.crt", PEM.ca) }
+    if ca { try scratch.write("sa/ca.crt", TestPEM.ca) }
     if let namespace { try scratch.write("sa/namespace", namespace) }
     return scratch
   }
@@ -19,7 +19,7 @@ import Testing
     let loaded = try config.load()
     #expect(loaded.warnings.isEmpty)
     #expect(loaded.connection.server == "https://10.96.0.1:443")
-    #expect(loaded.connection.certificateAuthorityPEM == Data(PEM.ca.utf8))
+    #expect(loaded.connection.certificateAuthorityPEM == Data(TestPEM.ca.utf8))
     #expect(loaded.connection.credentials == .tokenFile(scratch.path("sa/token")))
     #expect(loaded.connection.namespace == "llm")
     #expect(loaded.connection.contextName == "in-cluster")
@@ -52,13 +52,13 @@ import Testing
     let scratch = try serviceAccount()
     let config = InClusterConfig(environment: ["KUBERNETES_SERVICE_HOST": "h"], serviceAccountDirectory: scratch.path("sa"))
     #expect(!config.isAvailable)
-    let message = kubeError { try config.load() }?.configurationMessage
+    let message = thrownKubeError { try config.load() }?.configurationMessage
     #expect(message?.hasPrefix("not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set") == true)
 
     let noToken = InClusterConfig(
       environment: ["KUBERNETES_SERVICE_HOST": "h", "KUBERNETES_SERVICE_PORT": "1"],
       serviceAccountDirectory: scratch.path("elsewhere"))
-    #expect(kubeError { try noToken.load() }?.configurationMessage?.contains("cannot read the service account token") == true)
+    #expect(thrownKubeError { try noToken.load() }?.configurationMessage?.contains("cannot read the service account token") == true)
   }
 
   @Test func loaderFallsBackToInClusterOnlyWithoutKubeconfigOrOverrides() throws {
@@ -69,7 +69,7 @@ import Testing
     let noFiles = KubeConfigLoader(environment: ["HOME": scratch.path("home")])
     #expect(try noFiles.load(inClusterFallback: inCluster).connection.contextName == "in-cluster")
     let withContext = KubeConfigLoader(context: "prod", environment: ["HOME": scratch.path("home")])
-    #expect(kubeError { try withContext.load(inClusterFallback: inCluster) }?.configurationMessage?.contains("no kubeconfig found") == true)
+    #expect(thrownKubeError { try withContext.load(inClusterFallback: inCluster) }?.configurationMessage?.contains("no kubeconfig found") == true)
     try scratch.write("home/.kube/config", "clusters:\n- name: c\n  cluster: {server: 'https://x'}\ncontexts:\n- name: k\n  context: {cluster: c}\ncurrent-context: k\n")
     #expect(try noFiles.load(inClusterFallback: inCluster).connection.contextName == "k")
   }

@@ -110,7 +110,7 @@ import Testing
   @Test func kubeconfigWithOnlyMissingFilesIsAnError() throws {
     let scratch = try KubeConfigScratch()
     let missing = scratch.path("nope.yaml")
-    let error = kubeError { try KubeConfigLoader(environment: ["KUBECONFIG": missing]).load() }
+    let error = thrownKubeError { try KubeConfigLoader(environment: ["KUBECONFIG": missing]).load() }
     let message = try #require(error?.configurationMessage)
     #expect(message.contains("no kubeconfig found"))
     #expect(message.contains(missing))
@@ -136,7 +136,7 @@ import Testing
     #expect(try loader.load().connection.server == "https://a.example:6443")
 
     let missing = scratch.path("missing.yaml")
-    let error = kubeError { try KubeConfigLoader(kubeconfig: missing, environment: ["KUBECONFIG": b]).load() }
+    let error = thrownKubeError { try KubeConfigLoader(kubeconfig: missing, environment: ["KUBECONFIG": b]).load() }
     let message = try #require(error?.configurationMessage)
     #expect(message.hasPrefix(missing))
     #expect(message.contains("does not exist"))
@@ -166,7 +166,7 @@ import Testing
     let scratch = try KubeConfigScratch()
     let a = try scratch.write("a.yaml", Self.fileA)
     let b = try scratch.write("b.yaml", Self.fileB)
-    let error = kubeError { try KubeConfigLoader(context: "prod", environment: ["KUBECONFIG": "\(a):\(b)"]).load() }
+    let error = thrownKubeError { try KubeConfigLoader(context: "prod", environment: ["KUBECONFIG": "\(a):\(b)"]).load() }
     #expect(
       error?.configurationMessage
         == "context \"prod\" (from --context) does not exist in \(a), \(b) (known contexts: ctx-a, ctx-b)")
@@ -175,7 +175,7 @@ import Testing
   @Test func currentContextNamingAMissingContextIsAnError() throws {
     let scratch = try KubeConfigScratch()
     let path = try scratch.write("a.yaml", Self.fileA + "\ncurrent-context: gone\n")
-    let error = kubeError { try KubeConfigLoader(kubeconfig: path, environment: [:]).load() }
+    let error = thrownKubeError { try KubeConfigLoader(kubeconfig: path, environment: [:]).load() }
     #expect(
       error?.configurationMessage
         == "context \"gone\" (from current-context in \(path)) does not exist in \(path) (known contexts: ctx-a)")
@@ -184,7 +184,7 @@ import Testing
   @Test func missingCurrentContextAsksForContext() throws {
     let scratch = try KubeConfigScratch()
     let path = try scratch.write("a.yaml", Self.fileA)
-    let message = kubeError { try KubeConfigLoader(kubeconfig: path, environment: [:]).load() }?.configurationMessage
+    let message = thrownKubeError { try KubeConfigLoader(kubeconfig: path, environment: [:]).load() }?.configurationMessage
     #expect(message == "current-context is not set in \(path); pass --context (known contexts: ctx-a)")
   }
 

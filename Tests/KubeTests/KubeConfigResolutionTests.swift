@@ -40,19 +40,19 @@ import Testing
   }
 
   func message(_ text: String, in scratch: KubeConfigScratch, file: String = "config.yaml") -> String? {
-    kubeError { () throws(KubeError) in try load(text, in: scratch, file: file) }?.configurationMessage
+    thrownKubeError { () throws(KubeError) in try load(text, in: scratch, file: file) }?.configurationMessage
   }
 
   @Test func relativePathsResolveAgainstTheDefiningFile() throws {
     let scratch = try KubeConfigScratch()
-    try scratch.write("conf/pki/ca.crt", PEM.ca)
-    try scratch.write("conf/pki/client.crt", PEM.cert)
-    try scratch.write("conf/pki/client.key", PEM.key)
+    try scratch.write("conf/pki/ca.crt", TestPEM.ca)
+    try scratch.write("conf/pki/client.crt", TestPEM.cert)
+    try scratch.write("conf/pki/client.key", TestPEM.key)
     let certUser = "    client-certificate: pki/client.crt\n    client-key: ./pki/../pki/client.key"
     let text = Self.config(cluster: "    server: https://k.example\n    certificate-authority: pki/ca.crt", user: certUser)
     let connection = try load(text, in: scratch, file: "conf/kubeconfig").connection
-    #expect(connection.certificateAuthorityPEM == Data(PEM.ca.utf8))
-    #expect(connection.credentials == .clientCertificate(certificatePEM: Data(PEM.cert.utf8), keyPEM: Data(PEM.key.utf8)))
+    #expect(connection.certificateAuthorityPEM == Data(TestPEM.ca.utf8))
+    #expect(connection.credentials == .clientCertificate(certificatePEM: Data(TestPEM.cert.utf8), keyPEM: Data(TestPEM.key.utf8)))
   }
 
   @Test func tokenFileAndExecCommandPathsResolveAgainstTheDefiningFile() throws {
@@ -94,22 +94,22 @@ import Testing
 
   @Test func inlineDataIsBase64Decoded() throws {
     let scratch = try KubeConfigScratch()
-    let user = "    client-certificate-data: \(PEM.b64(PEM.cert))\n    client-key-data: \(PEM.b64(PEM.key))"
+    let user = "    client-certificate-data: \(TestPEM.b64(TestPEM.cert))\n    client-key-data: \(TestPEM.b64(TestPEM.key))"
     let text = Self.config(
-      cluster: "    server: https://k.example\n    certificate-authority-data: \(PEM.b64(PEM.ca))\n    tls-server-name: api.internal",
+      cluster: "    server: https://k.example\n    certificate-authority-data: \(TestPEM.b64(TestPEM.ca))\n    tls-server-name: api.internal",
       user: user, namespace: "llm")
     let connection = try load(text, in: scratch).connection
-    #expect(connection.certificateAuthorityPEM == Data(PEM.ca.utf8))
+    #expect(connection.certificateAuthorityPEM == Data(TestPEM.ca.utf8))
     #expect(connection.tlsServerName == "api.internal")
     #expect(connection.namespace == "llm")
     #expect(connection.insecureSkipTLSVerify == false)
-    #expect(connection.credentials == .clientCertificate(certificatePEM: Data(PEM.cert.utf8), keyPEM: Data(PEM.key.utf8)))
+    #expect(connection.credentials == .clientCertificate(certificatePEM: Data(TestPEM.cert.utf8), keyPEM: Data(TestPEM.key.utf8)))
   }
 
   @Test func badBase64NamesFileAndFieldButNotTheValue() throws {
     let scratch = try KubeConfigScratch()
     let badKey = "c2VjcmV0LWtleS!!!"
-    let user = "    client-certificate-data: \(PEM.b64(PEM.cert))\n    client-key-data: \(badKey)"
+    let user = "    client-certificate-data: \(TestPEM.b64(TestPEM.cert))\n    client-key-data: \(badKey)"
     let text = Self.config(cluster: "    server: https://k.example", user: user)
     let message = self.message(text, in: scratch)
     #expect(message == "\(scratch.path("config.yaml")): users[name=u].user.client-key-data: not valid base64")
@@ -167,15 +167,15 @@ import Testing
   @Test func insecureSkipVerifyWithACertificateAuthorityIsRejected() throws {
     let scratch = try KubeConfigScratch()
     let text = Self.config(
-      cluster: "    server: https://k.example\n    insecure-skip-tls-verify: true\n    certificate-authority-data: \(PEM.b64(PEM.ca))")
+      cluster: "    server: https://k.example\n    insecure-skip-tls-verify: true\n    certificate-authority-data: \(TestPEM.b64(TestPEM.ca))")
     #expect(self.message(text, in: scratch)?.contains("with insecure-skip-tls-verify is not allowed") == true)
   }
 
   @Test func certificateAuthorityGivenTwiceIsRejected() throws {
     let scratch = try KubeConfigScratch()
-    try scratch.write("ca.crt", PEM.ca)
+    try scratch.write("ca.crt", TestPEM.ca)
     let text = Self.config(
-      cluster: "    server: https://k.example\n    certificate-authority: ca.crt\n    certificate-authority-data: \(PEM.b64(PEM.ca))")
+      cluster: "    server: https://k.example\n    certificate-authority: ca.crt\n    certificate-authority-data: \(TestPEM.b64(TestPEM.ca))")
     #expect(self.message(text, in: scratch)?.contains("certificate-authority-data and certificate-authority are both specified") == true)
   }
 
@@ -190,7 +190,7 @@ import Testing
   @Test func serverWithoutSchemeGetsHTTPSOnlyWhenTLSIsConfigured() throws {
     let scratch = try KubeConfigScratch()
     #expect(try load(Self.config(cluster: "    server: 10.0.0.1:8080"), in: scratch).connection.server == "http://10.0.0.1:8080")
-    let tls = Self.config(cluster: "    server: 10.0.0.1:6443\n    certificate-authority-data: \(PEM.b64(PEM.ca))")
+    let tls = Self.config(cluster: "    server: 10.0.0.1:6443\n    certificate-authority-data: \(TestPEM.b64(TestPEM.ca))")
     #expect(try load(tls, in: scratch).connection.server == "https://10.0.0.1:6443")
     #expect(self.message(Self.config(cluster: "    tls-server-name: x"), in: scratch)?.contains("server: no server defined") == true)
   }
@@ -225,16 +225,16 @@ import Testing
 
   @Test func combinedAuthenticationMethodsAreRejectedWithoutLeakingThem() throws {
     let scratch = try KubeConfigScratch()
-    let user = "    token: \(Self.secretToken)\n    client-certificate-data: \(PEM.b64(PEM.cert))\n    client-key-data: \(PEM.b64(PEM.key))"
+    let user = "    token: \(Self.secretToken)\n    client-certificate-data: \(TestPEM.b64(TestPEM.cert))\n    client-key-data: \(TestPEM.b64(TestPEM.key))"
     let message = try #require(self.message(Self.config(cluster: "    server: https://k.example", user: user), in: scratch))
     #expect(message.contains("combines token and client certificate"))
     #expect(!message.contains(Self.secretToken))
-    #expect(!message.contains(PEM.b64(PEM.key)))
+    #expect(!message.contains(TestPEM.b64(TestPEM.key)))
   }
 
   @Test func certificateWithoutKeyIsAnError() throws {
     let scratch = try KubeConfigScratch()
-    let text = Self.config(cluster: "    server: https://k.example", user: "    client-certificate-data: \(PEM.b64(PEM.cert))")
+    let text = Self.config(cluster: "    server: https://k.example", user: "    client-certificate-data: \(TestPEM.b64(TestPEM.cert))")
     #expect(
       self.message(text, in: scratch)
         == "\(scratch.path("config.yaml")): users[name=u].user: client-key-data or client-key must be specified to use the client certificate")

@@ -37,7 +37,7 @@ final class KubeConfigScratch {
 }
 
 /// A clock the test moves by hand.
-final class ManualClock: @unchecked Sendable {
+final class CredentialTestClock: @unchecked Sendable {
   private let lock = NSLock()
   private var current: Date
 
@@ -48,7 +48,7 @@ final class ManualClock: @unchecked Sendable {
   var closure: @Sendable () -> Date { { self.now } }
 }
 
-enum PEM {
+enum TestPEM {
   static let ca = "-----BEGIN CERTIFICATE-----\nQ0EgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n"
   static let cert = "-----BEGIN CERTIFICATE-----\nY2xpZW50IGNlcnQ=\n-----END CERTIFICATE-----\n"
   static let key = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END PRIVATE KEY-----\n"
@@ -58,7 +58,7 @@ enum PEM {
 
 /// The error a throwing call raised, or nil when it succeeded.
 /// Any other error type is reported as a test issue.
-func kubeError<T>(_ body: () throws -> T) -> KubeError? {
+func thrownKubeError<T>(_ body: () throws -> T) -> KubeError? {
   do {
     _ = try body()
     return nil
@@ -70,7 +70,7 @@ func kubeError<T>(_ body: () throws -> T) -> KubeError? {
   }
 }
 
-func kubeError<T>(_ body: () async throws -> T) async -> KubeError? {
+func thrownKubeError<T>(_ body: () async throws -> T) async -> KubeError? {
   do {
     _ = try await body()
     return nil

@@ -12,19 +12,19 @@ import Testing
 
   @Test func certificatesRoundTripAsInlineData() throws {
     let connection = ClusterConnection(
-      server: "https://127.0.0.1:6443", certificateAuthorityPEM: Data(PEM.ca.utf8), tlsServerName: "kubesim",
-      credentials: .clientCertificate(certificatePEM: Data(PEM.cert.utf8), keyPEM: Data(PEM.key.utf8)),
+      server: "https://127.0.0.1:6443", certificateAuthorityPEM: Data(TestPEM.ca.utf8), tlsServerName: "kubesim",
+      credentials: .clientCertificate(certificatePEM: Data(TestPEM.cert.utf8), keyPEM: Data(TestPEM.key.utf8)),
       namespace: "llm", contextName: "release-sim")
     let (text, loaded) = try roundTrip(connection)
     #expect(loaded == connection)
     #expect(text.contains("current-context: release-sim\n"))
-    #expect(text.contains("certificate-authority-data: \(PEM.b64(PEM.ca))\n"))
-    #expect(text.contains("client-key-data: \(PEM.b64(PEM.key))\n"))
+    #expect(text.contains("certificate-authority-data: \(TestPEM.b64(TestPEM.ca))\n"))
+    #expect(text.contains("client-key-data: \(TestPEM.b64(TestPEM.key))\n"))
   }
 
   @Test func tokenRoundTrips() throws {
     let connection = ClusterConnection(
-      server: "https://127.0.0.1:6443", certificateAuthorityPEM: Data(PEM.ca.utf8), credentials: .token("sim-token"),
+      server: "https://127.0.0.1:6443", certificateAuthorityPEM: Data(TestPEM.ca.utf8), credentials: .token("sim-token"),
       contextName: "sim")
     let (text, loaded) = try roundTrip(connection)
     #expect(loaded == connection)
@@ -32,7 +32,7 @@ import Testing
       apiVersion: v1
       clusters:
       - cluster:
-          certificate-authority-data: \(PEM.b64(PEM.ca))
+          certificate-authority-data: \(TestPEM.b64(TestPEM.ca))
           server: https://127.0.0.1:6443
         name: sim
       contexts:
@@ -69,5 +69,17 @@ import Testing
     #expect(readBack.installHint == exec.installHint)
     #expect(readBack.provideClusterInfo)
     #expect(loaded.insecureSkipTLSVerify)
+  }
+
+  @Test func writesAFileOnlyTheOwnerCanRead() throws {
+    let scratch = try KubeConfigScratch()
+    let path = scratch.path("home/.kube/sim-config")
+    let connection = ClusterConnection(server: "https://127.0.0.1:6443", credentials: .token("sim-token"), contextName: "sim")
+    try KubeConfigWriter.write(connection, to: path)
+    let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    #expect(permissions == 0o600)
+    #expect(try KubeConfigLoader(kubeconfig: path, environment: [:]).load().connection == connection)
+    try KubeConfigWriter.write(connection, to: path)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path("home/.kube")) == ["sim-config"])
   }
 }

@@ -69,15 +69,16 @@ enum ExecCredential {
 
   static func expirationDate(_ value: Value?, plugin: String) throws(KubeError) -> Date? {
     guard let value, !value.isNull else { return nil }
-    guard let text = value.stringValue, let date = RFC3339.date(text) else {
+    guard let text = value.stringValue, let date = ExecCredential.date(rfc3339: text) else {
       throw .configuration("exec plugin \(plugin): status.expirationTimestamp is not an RFC 3339 time")
     }
     return date
   }
 }
 
-enum RFC3339 {
-  static func date(_ text: String) -> Date? {
+extension ExecCredential {
+  /// metav1.Time: RFC 3339, with or without fractional seconds.
+  static func date(rfc3339 text: String) -> Date? {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime]
     if let date = formatter.date(from: text) { return date }

@@ -107,7 +107,7 @@ struct ExecPluginInvocation: Sendable {
       output = try await ExecPluginProcess.run(
         executable: executable, arguments: config.args, environment: pluginEnvironment)
     } catch {
-      return .failure(.configuration("exec plugin \(label): cannot start \(executable): \(FileErrors.reason(error))"))
+      return .failure(.configuration("exec plugin \(label): cannot start \(executable): \(KubeConfigPaths.readFailureReason(error))"))
     }
     guard output.status == 0 else {
       // stdout is never shown: on success it is the credential, and a failing plugin may

@@ -178,7 +178,7 @@ extension KubeConfig {
     do {
       return try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-      throw .configuration("\(file): \(field): cannot read \(path): \(FileErrors.reason(error))")
+      throw .configuration("\(file): \(field): cannot read \(path): \(KubeConfigPaths.readFailureReason(error))")
     }
   }
 }

@@ -17,7 +17,7 @@ struct KubeConfigFile: Sendable {
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-      throw .configuration("\(path): cannot read kubeconfig: \(FileErrors.reason(error))")
+      throw .configuration("\(path): cannot read kubeconfig: \(KubeConfigPaths.readFailureReason(error))")
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw .configuration("\(path): kubeconfig is not UTF-8 text")
@@ -198,11 +198,9 @@ enum KubeConfigPaths {
     if path.hasPrefix("/") { return path }
     return URL(fileURLWithPath: base, isDirectory: true).appendingPathComponent(path).standardizedFileURL.path
   }
-}
 
-enum FileErrors {
   /// The OS reason without Foundation's long wrapper text.
-  static func reason(_ error: any Error) -> String {
+  static func readFailureReason(_ error: any Error) -> String {
     let ns = error as NSError
     if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
       return String(cString: strerror(Int32(underlying.code)))

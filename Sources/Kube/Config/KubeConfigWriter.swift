@@ -24,6 +24,33 @@ public enum KubeConfigWriter {
     ])
   }
 
+  /// Writes the kubeconfig readable by the owner only, as kubectl does, since it holds
+  /// credentials; missing parent directories are created.
+  public static func write(
+    _ connection: ClusterConnection, to path: String, clusterName: String? = nil, userName: String? = nil
+  ) throws(KubeError) {
+    let text = yaml(for: connection, clusterName: clusterName, userName: userName)
+    let manager = FileManager.default
+    let directory = (path as NSString).deletingLastPathComponent
+    do {
+      if !directory.isEmpty { try manager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+      // Created with 0600 before any secret is written, then replaced in one rename.
+      let temporary = path + ".tmp-\(getpid())"
+      guard manager.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+        throw CocoaError(.fileWriteUnknown)
+      }
+      if rename(temporary, path) != 0 {
+        let reason = String(cString: strerror(errno))
+        try? manager.removeItem(atPath: temporary)
+        throw KubeError.configuration("\(path): cannot write kubeconfig: \(reason)")
+      }
+    } catch let error as KubeError {
+      throw error
+    } catch {
+      throw .configuration("\(path): cannot write kubeconfig: \(KubeConfigPaths.readFailureReason(error))")
+    }
+  }
+
   static func clusterValue(_ connection: ClusterConnection) -> Value {
     var cluster: Value = ["server": .string(connection.server)]
     if let ca = connection.certificateAuthorityPEM { cluster["certificate-authority-data"] = .string(ca.base64EncodedString()) }

@@ -43,7 +43,7 @@ public actor TokenFileCredentialSource: CredentialSource {
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-      throw .configuration("cannot read token file \(path): \(FileErrors.reason(error))")
+      throw .configuration("cannot read token file \(path): \(KubeConfigPaths.readFailureReason(error))")
     }
     let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     guard !text.isEmpty else { throw .configuration("token file \(path) is empty") }
