@@ -71,6 +71,36 @@ import Testing
     #expect(fixture.runs == 2)
   }
 
+  @Test func aStaleRejectionDoesNotRunThePluginAgain() async throws {
+    let fixture = try Fixture()
+    let source = fixture.source()
+    let first = try await source.current()
+    await source.invalidate(rejected: first)
+    let second = try await source.current()
+    #expect(second == .bearerToken("plugin-token-2"))
+    // A request that was still using the first token reports its 401 late.
+    await source.invalidate(rejected: first)
+    #expect(try await source.current() == second)
+    #expect(fixture.runs == 2)
+  }
+
+  @Test func aBurstOf401sForOneTokenRefreshesOnce() async throws {
+    let fixture = try Fixture()
+    let source = fixture.source()
+    let rejected = try await source.current()
+    let tokens = try await withThrowingTaskGroup(of: ResolvedCredentials.self) { group in
+      for _ in 0..<6 {
+        group.addTask {
+          await source.invalidate(rejected: rejected)
+          return try await source.current()
+        }
+      }
+      return try await group.reduce(into: [ResolvedCredentials]()) { $0.append($1) }
+    }
+    #expect(Set(tokens) == [.bearerToken("plugin-token-2")])
+    #expect(fixture.runs == 2)
+  }
+
   @Test func refreshesAtExpirationTimestamp() async throws {
     let fixture = try Fixture()
     let source = fixture.source(env: [.init(name: "EXPIRES", value: fixture.rfc3339(afterSeconds: 3600))])

@@ -40,6 +40,24 @@ import Testing
     #expect(try await source.current() == .bearerToken("rotated"))
   }
 
+  @Test func tokenFileIgnoresARejectionOfAnOlderToken() async throws {
+    let scratch = try KubeConfigScratch()
+    let path = try scratch.write("token", "first")
+    let source = TokenFileCredentialSource(path: path, now: CredentialTestClock().closure)
+    #expect(try await source.current() == .bearerToken("first"))
+    try scratch.write("token", "second")
+    await source.invalidate(rejected: .bearerToken("older"))
+    #expect(try await source.current() == .bearerToken("first"))
+    await source.invalidate(rejected: .bearerToken("first"))
+    #expect(try await source.current() == .bearerToken("second"))
+  }
+
+  @Test func protocolDefaultForRejectionInvalidates() async throws {
+    let source = StaticCredentialSource(.bearerToken("t"))
+    await source.invalidate(rejected: .bearerToken("t"))
+    #expect(try await source.current() == .bearerToken("t"))
+  }
+
   @Test func tokenFileIsReReadAfterTheRefreshInterval() async throws {
     let scratch = try KubeConfigScratch()
     let path = try scratch.write("token", "first")

@@ -11,10 +11,9 @@ public actor ExecCredentialSource: CredentialSource {
   let now: @Sendable () -> Date
 
   private var cached: ExecCredential.Issued?
-  /// One run shared by concurrent callers, so a burst of requests starts one plugin.
+  /// One run shared by concurrent callers, so a burst of requests starts one plugin. Runs never
+  /// overlap, so a run in flight always started after every credential handed out so far.
   private var inFlight: Task<Result<ExecCredential.Issued, KubeError>, Never>?
-  /// Bumped by `invalidate()` so a run started before it cannot refill the cache.
-  private var generation = 0
 
   /// - Parameters:
   ///   - cluster: the connection being authenticated; its server and CA go to the plugin when
@@ -34,7 +33,6 @@ public actor ExecCredentialSource: CredentialSource {
 
   public func current() async throws(KubeError) -> ResolvedCredentials {
     if let cached, isValid(cached) { return cached.credentials }
-    let startedGeneration = generation
     let task: Task<Result<ExecCredential.Issued, KubeError>, Never>
     if let inFlight {
       task = inFlight
@@ -44,20 +42,23 @@ public actor ExecCredentialSource: CredentialSource {
       inFlight = task
     }
     let result = await task.value
-    if inFlight == task { inFlight = nil }
-    switch result {
-    case .success(let issued):
-      if generation == startedGeneration { cached = issued }
-      return issued.credentials
-    case .failure(let error):
-      throw error
+    if inFlight == task {
+      inFlight = nil
+      if case .success(let issued) = result { cached = issued }
     }
+    return try result.get().credentials
   }
 
+  /// Drops the cached credential; the next `current()` runs the plugin (or joins a run already
+  /// under way, which is fresher than anything handed out).
   public func invalidate() async {
     cached = nil
-    inFlight = nil
-    generation += 1
+  }
+
+  /// Drops the cached credential only if it is the one the server rejected, as client-go does
+  /// after a 401, so a burst of failed requests causes one plugin run rather than one each.
+  public func invalidate(rejected: ResolvedCredentials) async {
+    if cached?.credentials == rejected { cached = nil }
   }
 
   func isValid(_ issued: ExecCredential.Issued) -> Bool {

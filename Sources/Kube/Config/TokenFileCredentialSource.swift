@@ -38,6 +38,12 @@ public actor TokenFileCredentialSource: CredentialSource {
     readAt = nil
   }
 
+  /// Re-reads only if the rejected token is the one held: a newer one was already read.
+  public func invalidate(rejected: ResolvedCredentials) async {
+    if case .bearerToken(let rejectedToken) = rejected, rejectedToken != token { return }
+    readAt = nil
+  }
+
   func read() throws(KubeError) -> String {
     let data: Data
     do {
