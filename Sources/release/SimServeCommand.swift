@@ -33,7 +33,7 @@ struct SimServeCommand: AsyncParsableCommand {
       pid: getpid(), url: endpoint.url, speed: speed, kubeconfig: cluster.kubeconfigFile,
       virtualStart: await sim.now.rfc3339, realStart: Date())
     try record.write(to: cluster.serverRecordFile)
-    print("serving the embedded cluster at \(endpoint.url) (pid \(record.pid), virtual time ×\(speed))")
+    Console.output("serving the embedded cluster at \(endpoint.url) (pid \(record.pid), virtual time ×\(SimStartCommand.number(speed)))\n")
 
     let stop = Self.terminationSignals()
     await withTaskGroup(of: Void.self) { group in
@@ -51,7 +51,7 @@ struct SimServeCommand: AsyncParsableCommand {
     await server.shutdown()
     try await cluster.save(sim, scenarioSource: source)
     try? FileManager.default.removeItem(atPath: cluster.serverRecordFile)
-    print("stopped; state saved")
+    Console.output("stopped; state saved\n")
   }
 
   /// The kubeconfig holds the admin key: readable by its owner only.
@@ -73,7 +73,16 @@ struct SimServeCommand: AsyncParsableCommand {
         source.resume()
         return source
       }
-      continuation.onTermination = { _ in sources.forEach { $0.cancel() } }
+      let retained = SignalSources(sources)
+      continuation.onTermination = { _ in retained.cancel() }
     }
   }
+}
+
+/// Keeps the dispatch signal sources alive as long as the stream that reports them.
+private final class SignalSources: @unchecked Sendable {
+  // Only touched at creation and once at cancellation.
+  private let sources: [any DispatchSourceSignal]
+  init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
+  func cancel() { sources.forEach { $0.cancel() } }
 }
