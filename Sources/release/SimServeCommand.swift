@@ -1,6 +1,7 @@
 import ArgumentParser
 internal import Dispatch
 internal import Foundation
+internal import Kube
 internal import KubeSim
 internal import KubeSimServer
 
@@ -28,7 +29,12 @@ struct SimServeCommand: AsyncParsableCommand {
 
     let server = KubeSimServer(sim: sim, options: ServerOptions(tls: true, speed: speed))
     let endpoint = try await server.start()
-    try Self.writePrivately(Kubeconfig.yaml(for: endpoint, credential: .clientCertificate), to: cluster.kubeconfigFile)
+    // HTTPS with the admin client certificate: the way most real clusters are reached.
+    guard let certificate = endpoint.clientCertificatePEM, let key = endpoint.clientKeyPEM else {
+      throw ReleaseFailure.badInput("the embedded cluster server issued no client certificate")
+    }
+    let connection = endpoint.connection(credentials: .clientCertificate(certificatePEM: Data(certificate.utf8), keyPEM: Data(key.utf8)))
+    try KubeConfigWriter.write(connection, to: cluster.kubeconfigFile)
     let record = SimServerRecord(
       pid: getpid(), url: endpoint.url, speed: speed, kubeconfig: cluster.kubeconfigFile,
       virtualStart: await sim.now.rfc3339, realStart: Date())
@@ -52,13 +58,6 @@ struct SimServeCommand: AsyncParsableCommand {
     try await cluster.save(sim, scenarioSource: source)
     try? FileManager.default.removeItem(atPath: cluster.serverRecordFile)
     Console.output("stopped; state saved\n")
-  }
-
-  /// The kubeconfig holds the admin key: readable by its owner only.
-  static func writePrivately(_ text: String, to file: String) throws {
-    _ = FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
-    try Data(text.utf8).write(to: URL(fileURLWithPath: file))
-    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
   }
 
   /// SIGTERM (from `sim stop`), SIGINT and SIGHUP, delivered as a stream instead of killing us
