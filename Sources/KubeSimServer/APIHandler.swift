@@ -198,8 +198,11 @@ struct APIHandler: Sendable {
     }
   }
 
+  /// Without `fieldManager` the manager is the User-Agent's product ("kubectl"), as kube-apiserver names it.
   private func writeOptions(_ request: APIRequest) -> WriteOptions {
-    WriteOptions(fieldManager: request.query["fieldManager"], dryRun: request.query["dryRun"] == "All")
+    let agent = request.headers["user-agent"].flatMap { $0.split(separator: "/").first.map(String.init) }
+    let manager = request.query["fieldManager"].flatMap { $0.isEmpty ? nil : $0 } ?? agent
+    return WriteOptions(fieldManager: manager, dryRun: request.query["dryRun"] == "All")
   }
 
   /// The body's identity must agree with the URL; what it leaves out comes from the URL.

@@ -1,0 +1,158 @@
+import Foundation
+import Kube
+import KubeSim
+import KubeSimServer
+import Manifest
+import Testing
+
+/// HTTP-level behaviour kubectl does not expose: watch streaming and its ends, faults,
+/// pagination, Retry-After, dry runs. Virtual time stands still (speed 0) unless a test says.
+@Suite("KubeSimServer HTTP behaviour")
+struct ServerBehaviourTests {
+  static let configMapGVK = GroupVersionKind(group: "", version: "v1", kind: "ConfigMap")
+
+  static func configMap(_ name: String) -> Value {
+    ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "llm"], "data": ["k": "v"]]
+  }
+
+  func withServer(
+    tls: Bool = false, scenario: Scenario = ServerFixtures.scenario(), faults: ServerFaults = ServerFaults(),
+    _ body: (KubeSimServer, ServerEndpoint) async throws -> Void
+  ) async throws {
+    let server = KubeSimServer(sim: KubeSim(scenario: scenario), options: ServerOptions(tls: tls, faults: faults))
+    let endpoint = try await server.start()
+    do {
+      try await body(server, endpoint)
+    } catch {
+      await server.shutdown()
+      throw error
+    }
+    await server.shutdown()
+  }
+
+  @Test func watchEventsAreFlushedAsTheyHappen() async throws {
+    try await withServer { server, endpoint in
+      let version = try await server.sim.list(Self.configMapGVK, namespace: "llm").resourceVersion
+      // curl gives up after 3 s, long before the watch's own timeout: whatever it printed was flushed live.
+      async let watch = Curl.run(
+        endpoint, "/api/v1/namespaces/llm/configmaps?watch=1&resourceVersion=\(version)&timeoutSeconds=60", token: endpoint.token,
+        extra: ["--max-time", "3"])
+      try await Task.sleep(for: .milliseconds(500))
+      _ = try await server.sim.create(Self.configMap("live"), options: WriteOptions())
+      // Another request is answered while the watch holds its connection.
+      let version2 = try await Curl.run(endpoint, "/version", token: endpoint.token)
+      #expect(version2.output.contains("\"minor\":\"32\""))
+      let result = try await watch
+      #expect(result.exitCode == 28, "curl timed out, the watch was still open")
+      let events = try result.lines.map { try JSON.parse($0) }
+      #expect(events.map { $0["type"] } == ["ADDED"])
+      #expect(events.first?[path: ["object", "metadata", "name"]] == "live")
+    }
+  }
+
+  @Test func watchWithoutVersionStartsWithCurrentObjectsAndEndsOnTimeout() async throws {
+    try await withServer { _, endpoint in
+      let result = try await Curl.run(endpoint, "/api/v1/nodes?watch=true&timeoutSeconds=1", token: endpoint.token)
+      #expect(result.exitCode == 0)
+      #expect(result.elapsed < .seconds(5), "timeoutSeconds ends the watch")
+      let events = try result.lines.map { try JSON.parse($0) }
+      #expect(events.map { $0["type"] } == ["ADDED", "ADDED", "ADDED"])
+      #expect(events.compactMap { $0[path: ["object", "metadata", "name"]]?.stringValue } == ["gpu-1", "gpu-2", "gpu-3"])
+    }
+  }
+
+  @Test func watchSelectorsFilterEventsAndBookmarksReportProgress() async throws {
+    try await withServer { server, endpoint in
+      let version = try await server.sim.list(Self.configMapGVK, namespace: "llm").resourceVersion
+      async let watch = Curl.run(
+        endpoint, "/api/v1/namespaces/llm/configmaps?watch=1&resourceVersion=\(version)&fieldSelector=metadata.name%3Dwanted&allowWatchBookmarks=true&timeoutSeconds=2",
+        token: endpoint.token)
+      try await Task.sleep(for: .milliseconds(500))
+      _ = try await server.sim.create(Self.configMap("other"), options: WriteOptions())
+      _ = try await server.sim.create(Self.configMap("wanted"), options: WriteOptions())
+      let events = try await watch.lines.map { try JSON.parse($0) }
+      let changes = events.filter { $0["type"] != "BOOKMARK" }
+      #expect(changes.map { $0[path: ["object", "metadata", "name"]] } == ["wanted"])
+      #expect(events.contains { $0["type"] == "BOOKMARK" })
+    }
+  }
+
+  @Test func shutdownEndsOpenWatches() async throws {
+    let server = KubeSimServer(sim: KubeSim(scenario: ServerFixtures.scenario()), options: ServerOptions(tls: true))
+    let endpoint = try await server.start()
+    async let watch = Curl.run(endpoint, "/api/v1/namespaces/llm/pods?watch=1&timeoutSeconds=60", token: endpoint.token)
+    try await Task.sleep(for: .milliseconds(700))
+    #expect(await server.sim.openWatches == 1)
+    await server.shutdown()
+    let result = try await watch
+    #expect(result.elapsed < .seconds(10), "the watch ended with the server, not after 60 s")
+    try await Task.sleep(for: .milliseconds(100))
+    #expect(await server.sim.openWatches == 0, "the simulation's watch was released")
+  }
+
+  @Test func faultsResetConnectionsAndCutWatches() async throws {
+    try await withServer(faults: ServerFaults(connectionResetRate: 1)) { _, endpoint in
+      let reset = try await Curl.run(endpoint, "/api/v1/nodes", token: endpoint.token)
+      #expect(reset.exitCode == 52, "curl: empty reply from server")
+    }
+    try await withServer(faults: ServerFaults(watchEventLimit: 2)) { _, endpoint in
+      let cut = try await Curl.run(endpoint, "/api/v1/nodes?watch=1&timeoutSeconds=30", token: endpoint.token)
+      #expect(cut.exitCode == 0)
+      #expect(cut.lines.count == 2)
+      #expect(cut.elapsed < .seconds(10))
+    }
+  }
+
+  @Test func tooManyRequestsCarriesRetryAfter() async throws {
+    var scenario = ServerFixtures.scenario()
+    scenario.faults = [Scenario.Fault(verb: "list", rate: 1, code: 429, retryAfterSeconds: 7)]
+    try await withServer(scenario: scenario) { _, endpoint in
+      let result = try await Curl.run(endpoint, "/api/v1/namespaces/llm/pods", token: endpoint.token, extra: ["-i"])
+      #expect(result.lines.first?.hasPrefix("HTTP/1.1 429") == true)
+      #expect(result.lines.contains { $0.lowercased() == "retry-after: 7" }, "\(result.output)")
+      let status = try JSON.parse(result.lines.last ?? "")
+      #expect(status["reason"] == "TooManyRequests")
+      #expect(status[path: ["details", "retryAfterSeconds"]] == 7)
+    }
+  }
+
+  @Test func listPagesWithLimitAndContinue() async throws {
+    try await withServer { _, endpoint in
+      let first = try JSON.parse(try await Curl.run(endpoint, "/api/v1/nodes?limit=2", token: endpoint.token).output)
+      #expect(first["items"]?.arrayValue?.compactMap(\.name) == ["gpu-1", "gpu-2"])
+      let token = try #require(first[path: ["metadata", "continue"]]?.stringValue)
+      let second = try JSON.parse(try await Curl.run(endpoint, "/api/v1/nodes?limit=2&continue=\(token)", token: endpoint.token).output)
+      #expect(second["items"]?.arrayValue?.compactMap(\.name) == ["gpu-3"])
+      #expect(second[path: ["metadata", "continue"]] == nil)
+    }
+  }
+
+  @Test func dryRunCreatesNothingAndErrorsAreStatusObjects() async throws {
+    try await withServer { server, endpoint in
+      let body = JSON.string(Self.configMap("draft"))
+      let dry = try await Curl.run(
+        endpoint, "/api/v1/namespaces/llm/configmaps?dryRun=All", token: endpoint.token,
+        extra: ["-X", "POST", "-H", "Content-Type: application/json", "-d", body, "-w", "\n%{http_code}"])
+      #expect(dry.lines.last == "201")
+      #expect(try JSON.parse(dry.lines[0]).name == "draft")
+      #expect(try await server.sim.list(Self.configMapGVK, namespace: "llm").items.isEmpty)
+      let missing = try await Curl.run(endpoint, "/api/v1/namespaces/llm/configmaps/nope", token: endpoint.token, extra: ["-w", "\n%{http_code}"])
+      #expect(missing.lines.last == "404")
+      let status = try JSON.parse(missing.lines[0])
+      #expect(status["kind"] == "Status")
+      #expect(status["message"] == #"configmaps "nope" not found"#)
+    }
+  }
+
+  @Test func tablesCarryUpstreamColumns() async throws {
+    try await withServer { _, endpoint in
+      let accept = ["-H", "Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json"]
+      let table = try JSON.parse(try await Curl.run(endpoint, "/api/v1/nodes", token: endpoint.token, extra: accept).output)
+      #expect(table["kind"] == "Table")
+      let columns = table["columnDefinitions"]?.arrayValue?.filter { $0["priority"] == 0 }.compactMap { $0["name"]?.stringValue }
+      #expect(columns == ["Name", "Status", "Roles", "Age", "Version"])
+      #expect(table["rows"]?.arrayValue?.first?["cells"]?.arrayValue?.prefix(2) == ["gpu-1", "Ready"])
+      #expect(table["rows"]?.arrayValue?.first?[path: ["object", "kind"]] == "PartialObjectMetadata")
+    }
+  }
+}
