@@ -24,20 +24,7 @@ public struct APIServer: Sendable {
   public func list(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions = ListOptions()) throws(KubeError)
     -> ObjectList
   {
-    var items = store.list(gvk, namespace: namespace)
-    if let selector = options.labelSelector, !selector.isEmpty {
-      let parsed: LabelSelector
-      do {
-        parsed = try LabelSelector(parsing: selector)
-      } catch {
-        throw KubeError.badRequest("unable to parse requirement: \(error.message)")
-      }
-      items = items.filter { parsed.matches($0.labelStrings) }
-    }
-    if let fieldSelector = options.fieldSelector, !fieldSelector.isEmpty {
-      let requirements = try FieldSelector(parsing: fieldSelector)
-      items = items.filter(requirements.matches)
-    }
+    let items = try selected(store.list(gvk, namespace: namespace), options: options)
     var start = 0
     if let token = options.continueToken {
       guard let offset = Int(token), offset >= 0, offset <= items.count else {
@@ -52,6 +39,25 @@ public struct APIServer: Sendable {
       continueToken = String(end)
     }
     return ObjectList(items: Array(items[start..<end]), resourceVersion: String(store.resourceVersion), continueToken: continueToken)
+  }
+
+  /// The objects that pass the label and field selectors of `options`.
+  func selected(_ items: [Value], options: ListOptions) throws(KubeError) -> [Value] {
+    var items = items
+    if let selector = options.labelSelector, !selector.isEmpty {
+      let parsed: LabelSelector
+      do {
+        parsed = try LabelSelector(parsing: selector)
+      } catch {
+        throw KubeError.badRequest("unable to parse requirement: \(error.message)")
+      }
+      items = items.filter { parsed.matches($0.labelStrings) }
+    }
+    if let fieldSelector = options.fieldSelector, !fieldSelector.isEmpty {
+      let requirements = try FieldSelector(parsing: fieldSelector)
+      items = items.filter(requirements.matches)
+    }
+    return items
   }
 
   /// Changes after `resourceVersion` for one kind (and namespace): the body of a watch.

@@ -19,6 +19,7 @@ public actor KubeSim: KubeAPI {
     var namespace: String?
     var after: Int64
     var bookmarks: Bool
+    var options: ListOptions
     var continuation: AsyncThrowingStream<WatchEvent, any Error>.Continuation
   }
 
@@ -135,7 +136,7 @@ public actor KubeSim: KubeAPI {
   private func deliverWatchEvents() {
     for (id, watcher) in watchers {
       do {
-        let events = try cluster.api.changes(of: watcher.gvk, namespace: watcher.namespace, after: watcher.after)
+        let events = try selectedChanges(watcher.gvk, namespace: watcher.namespace, after: watcher.after, options: watcher.options)
         for event in events { watcher.continuation.yield(event) }
         let version = cluster.api.store.resourceVersion
         // A BOOKMARK tells the client how far it is caught up, so a reconnect after a drop
@@ -152,6 +153,18 @@ public actor KubeSim: KubeAPI {
   }
 
   private func removeWatcher(_ id: Int) { watchers[id] = nil }
+
+  /// Changes whose object passes the watch's label and field selectors (as a list would).
+  private func selectedChanges(_ gvk: GroupVersionKind, namespace: String?, after: Int64, options: ListOptions) throws(KubeError)
+    -> [WatchEvent]
+  {
+    let changes = try cluster.api.changes(of: gvk, namespace: namespace, after: after)
+    let noSelectors = (options.labelSelector ?? "").isEmpty && (options.fieldSelector ?? "").isEmpty
+    if noSelectors { return changes }
+    var kept: [WatchEvent] = []
+    for event in changes where try !cluster.api.selected([event.object], options: options).isEmpty { kept.append(event) }
+    return kept
+  }
 
   static func bookmark(_ gvk: GroupVersionKind, _ version: Int64) -> Value {
     ["apiVersion": .string(gvk.apiVersion), "kind": .string(gvk.kind), "metadata": ["resourceVersion": .string(String(version))]]
@@ -178,12 +191,12 @@ public actor KubeSim: KubeAPI {
   {
     try faults.check("watch")
     let after = Int64(options.resourceVersion ?? "") ?? cluster.api.store.resourceVersion
-    let initial = try cluster.api.changes(of: gvk, namespace: namespace, after: after)
+    let initial = try selectedChanges(gvk, namespace: namespace, after: after, options: options)
     watcherCounter += 1
     let id = watcherCounter
     let (stream, continuation) = AsyncThrowingStream<WatchEvent, any Error>.makeStream()
     for event in initial { continuation.yield(event) }
-    watchers[id] = Watcher(gvk: gvk, namespace: namespace, after: cluster.api.store.resourceVersion, bookmarks: options.allowWatchBookmarks, continuation: continuation)
+    watchers[id] = Watcher(gvk: gvk, namespace: namespace, after: cluster.api.store.resourceVersion, bookmarks: options.allowWatchBookmarks, options: options, continuation: continuation)
     continuation.onTermination = { [weak self] _ in
       guard let self else { return }
       Task { await self.removeWatcher(id) }

@@ -1,0 +1,40 @@
+import Kube
+import Manifest
+
+/// What the API layer answers: a JSON document with a status code, or a watch stream whose
+/// events the connection writes one per line as they come.
+enum APIResponse: Sendable {
+  case json(status: Int, body: Value, headers: [(String, String)] = [])
+  case watch(WatchResponse)
+
+  static func error(_ error: KubeError) -> APIResponse {
+    let status = Self.status(of: error)
+    var headers: [(String, String)] = []
+    if let retry = status.details?.retryAfterSeconds { headers.append(("Retry-After", String(retry))) }
+    return .json(status: status.code, body: status.object, headers: headers)
+  }
+
+  static func status(of error: KubeError) -> Status {
+    switch error {
+    case .status(let status): return status
+    case .transport(let message), .decoding(let message), .configuration(let message):
+      return Status(code: 500, reason: .internalError, message: message)
+    }
+  }
+
+  static func success(code: Int = 200, details: Value? = nil) -> Value {
+    var body: Value = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "code": .int(Int64(code))]
+    if let details { body["details"] = details }
+    return body
+  }
+}
+
+/// A watch in flight: events already known (the synthetic ADDED set for a watch without a
+/// resourceVersion), then the live stream, each event rendered by `encode`.
+struct WatchResponse: Sendable {
+  var initial: [WatchEvent]
+  var stream: AsyncThrowingStream<WatchEvent, any Error>
+  /// Real seconds after which the server ends the watch cleanly.
+  var timeout: Duration?
+  var encode: @Sendable (WatchEvent) -> Value
+}

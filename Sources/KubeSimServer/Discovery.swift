@@ -1,0 +1,143 @@
+import Kube
+import Manifest
+
+/// The legacy discovery documents (`/api`, `/apis`, `/api/v1`, `/apis/GROUP/VERSION`),
+/// `/version` and the slice of OpenAPI v3 kubectl reads, built from `KubeAPI.discovery()`.
+/// Aggregated discovery is not served: answering plain JSON makes kubectl fall back to these.
+struct Discovery: Sendable {
+  let resources: [APIResourceInfo]
+
+  static let version: Value = [
+    "major": "1", "minor": "32", "gitVersion": "v1.32.0-kubesim", "gitCommit": "0000000000000000000000000000000000000000",
+    "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z", "goVersion": "go1.23.0", "compiler": "gc",
+    "platform": "linux/amd64",
+  ]
+
+  /// Kinds `kubectl get all` shows.
+  static let allCategory: Set<String> = ["pods", "services", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "horizontalpodautoscalers"]
+
+  func coreVersions(serverAddress: String) -> Value {
+    ["kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [["clientCIDR": "0.0.0.0/0", "serverAddress": .string(serverAddress)]]]
+  }
+
+  /// Group names in discovery order, each with its versions.
+  var groups: [(name: String, versions: [String])] {
+    var result: [(name: String, versions: [String])] = []
+    for info in resources where !info.group.isEmpty {
+      if let index = result.firstIndex(where: { $0.name == info.group }) {
+        if !result[index].versions.contains(info.version) { result[index].versions.append(info.version) }
+      } else {
+        result.append((info.group, [info.version]))
+      }
+    }
+    return result
+  }
+
+  var groupList: Value {
+    let items: [Value] = groups.map { group in
+      let versions: [Value] = group.versions.map { ["groupVersion": .string("\(group.name)/\($0)"), "version": .string($0)] }
+      return ["name": .string(group.name), "versions": .array(versions), "preferredVersion": versions[0]]
+    }
+    return ["kind": "APIGroupList", "apiVersion": "v1", "groups": .array(items)]
+  }
+
+  func group(_ name: String) -> Value? {
+    guard let group = groups.first(where: { $0.name == name }) else { return nil }
+    let versions: [Value] = group.versions.map { ["groupVersion": .string("\(name)/\($0)"), "version": .string($0)] }
+    return ["kind": "APIGroup", "apiVersion": "v1", "name": .string(name), "versions": .array(versions), "preferredVersion": versions[0]]
+  }
+
+  func served(group: String, version: String) -> [APIResourceInfo] {
+    resources.filter { $0.group == group && $0.version == version }
+  }
+
+  func resourceList(group: String, version: String) -> Value? {
+    let infos = served(group: group, version: version)
+    if infos.isEmpty { return nil }
+    var items: [Value] = []
+    for info in infos {
+      var entry: Value = [
+        "name": .string(info.resource), "singularName": .string(info.kind.lowercased()), "namespaced": .bool(info.namespaced),
+        "kind": .string(info.kind), "verbs": .array(info.verbs.map(Value.string)),
+      ]
+      if !info.shortNames.isEmpty { entry["shortNames"] = .array(info.shortNames.map(Value.string)) }
+      if Self.allCategory.contains(info.resource) { entry["categories"] = ["all"] }
+      items.append(entry)
+      for sub in info.subresources {
+        guard let subresource = Self.subresource(sub, of: info) else { continue }
+        items.append(subresource)
+      }
+    }
+    let groupVersion = group.isEmpty ? version : "\(group)/\(version)"
+    return ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(groupVersion), "resources": .array(items)]
+  }
+
+  /// Subresources as discovery lists them; eviction and scale name their own kinds, which is
+  /// how `kubectl drain` and `kubectl scale` find the Eviction and Scale APIs.
+  static func subresource(_ name: String, of info: APIResourceInfo) -> Value? {
+    var entry: Value = ["name": .string("\(info.resource)/\(name)"), "singularName": "", "namespaced": .bool(info.namespaced)]
+    switch name {
+    case "status":
+      entry["kind"] = .string(info.kind)
+      entry["verbs"] = ["get", "patch", "update"]
+    case "scale":
+      entry["group"] = "autoscaling"
+      entry["version"] = "v1"
+      entry["kind"] = "Scale"
+      entry["verbs"] = ["get", "patch", "update"]
+    case "eviction":
+      entry["group"] = "policy"
+      entry["version"] = "v1"
+      entry["kind"] = "Eviction"
+      entry["verbs"] = ["create"]
+    default:
+      return nil
+    }
+    return entry
+  }
+
+  func info(group: String, version: String, resource: String) -> APIResourceInfo? {
+    resources.first { $0.group == group && $0.version == version && $0.resource == resource }
+  }
+
+  // MARK: - OpenAPI v3
+
+  static let openAPIHash = "kubesim-1"
+
+  var openAPIRoot: Value {
+    var paths: [(String, Value)] = [("api/v1", ["serverRelativeURL": .string("/openapi/v3/api/v1?hash=\(Self.openAPIHash)")])]
+    for group in groups {
+      for version in group.versions {
+        let key = "apis/\(group.name)/\(version)"
+        paths.append((key, ["serverRelativeURL": .string("/openapi/v3/\(key)?hash=\(Self.openAPIHash)")]))
+      }
+    }
+    return ["paths": .object(.init(paths, uniquingKeysWith: { a, _ in a }))]
+  }
+
+  /// Only the PATCH operations, tagged with their kind and listing the query parameters:
+  /// enough for kubectl to see that the server validates fields and honours dryRun, so it
+  /// leaves validation to the server instead of needing schemas.
+  func openAPIDocument(group: String, version: String) -> Value? {
+    let infos = served(group: group, version: version)
+    if infos.isEmpty { return nil }
+    let prefix = group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)"
+    var paths: [(String, Value)] = []
+    let parameters: Value = .array(["fieldValidation", "dryRun", "fieldManager", "force"].map { ["name": .string($0), "in": "query", "schema": ["type": "string"]] })
+    for info in infos {
+      let path = info.namespaced ? "\(prefix)/namespaces/{namespace}/\(info.resource)/{name}" : "\(prefix)/\(info.resource)/{name}"
+      let operation: Value = [
+        "operationId": .string("patch\(info.kind)"),
+        "parameters": parameters,
+        "responses": ["200": ["description": "OK"]],
+        "x-kubernetes-action": "patch",
+        "x-kubernetes-group-version-kind": ["group": .string(group), "version": .string(version), "kind": .string(info.kind)],
+      ]
+      paths.append((path, ["patch": operation]))
+    }
+    return [
+      "openapi": "3.0.0", "info": ["title": "Kubernetes", "version": "v1.32.0"],
+      "paths": .object(.init(paths, uniquingKeysWith: { a, _ in a })), "components": ["schemas": [:]],
+    ]
+  }
+}

@@ -1,0 +1,156 @@
+import Kube
+import Manifest
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import Synchronization
+
+typealias HTTPChannel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+/// Serves the requests of one connection in order: authenticate, answer through
+/// `APIHandler`, stream watches until they end, the client leaves or the server shuts down.
+struct HTTPConnection: Sendable {
+  let handler: APIHandler
+  let authenticator: Authenticator
+  let tls: Bool
+  let faults: ServerFaults
+  let dice: FaultDice
+  let registry: ConnectionRegistry
+
+  func serve(_ connection: HTTPChannel) async {
+    let channel = connection.channel
+    let key = registry.add(channel)
+    defer { registry.remove(key) }
+    do {
+      try await connection.executeThenClose { inbound, outbound in
+        var head: HTTPRequestHead?
+        var body: [UInt8] = []
+        var identity: (user: String, groups: [String])?? = nil
+        for try await part in inbound {
+          switch part {
+          case .head(let next):
+            head = next
+            body = []
+          case .body(let buffer):
+            body.append(contentsOf: buffer.readableBytesView)
+          case .end:
+            guard let current = head else { continue }
+            head = nil
+            if dice.roll(faults.connectionResetRate) { return }
+            if identity == nil { identity = .some(await peerIdentity(channel)) }
+            let keepAlive = try await respond(current, body: body, identity: identity ?? nil, outbound: outbound, channel: channel)
+            if !keepAlive { return }
+          }
+        }
+      }
+    } catch {
+      // The client went away or the server is shutting down; nothing to answer.
+    }
+  }
+
+  private func peerIdentity(_ channel: any Channel) async -> (user: String, groups: [String])? {
+    guard tls, let certificate = try? await channel.nioSSL_peerCertificate().get(), let der = try? certificate.toDERBytes() else {
+      return nil
+    }
+    return PKI.identity(ofDER: der)
+  }
+
+  private func respond(
+    _ head: HTTPRequestHead, body: [UInt8], identity: (user: String, groups: [String])?,
+    outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel
+  ) async throws -> Bool {
+    let request = APIRequest(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
+    let keepAlive = head.isKeepAlive
+    guard let user = authenticator.authenticate(certificate: identity, token: request.bearerToken) else {
+      try await write(status: 401, body: Authenticator.unauthorized.object, headers: [], keepAlive: keepAlive, outbound: outbound)
+      return keepAlive
+    }
+    switch await handler.handle(request, user: user) {
+    case .json(let status, let value, let headers):
+      try await write(status: status, body: value, headers: headers, keepAlive: keepAlive, outbound: outbound)
+    case .watch(let watch):
+      try await stream(watch, outbound: outbound, channel: channel)
+    }
+    return keepAlive
+  }
+
+  private func write(
+    status: Int, body: Value, headers extra: [(String, String)], keepAlive: Bool, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+  ) async throws {
+    let bytes = ByteBuffer(string: JSON.string(body))
+    var headers = HTTPHeaders()
+    headers.add(name: "Content-Type", value: "application/json")
+    headers.add(name: "Content-Length", value: String(bytes.readableBytes))
+    headers.add(name: "Cache-Control", value: "no-cache, private")
+    if !keepAlive { headers.add(name: "Connection", value: "close") }
+    for (name, value) in extra { headers.add(name: name, value: value) }
+    try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)))
+    try await outbound.write(.body(.byteBuffer(bytes)))
+    try await outbound.write(.end(nil))
+  }
+
+  /// One JSON event per line in a chunked response, flushed as it happens. Ends on the
+  /// client's timeoutSeconds, the fault limits, the client closing, or server shutdown.
+  private func stream(_ watch: WatchResponse, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel) async throws {
+    var headers = HTTPHeaders()
+    headers.add(name: "Content-Type", value: "application/json")
+    headers.add(name: "Transfer-Encoding", value: "chunked")
+    headers.add(name: "Cache-Control", value: "no-cache, private")
+    try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
+    let limit = faults.watchEventLimit
+    let encode = watch.encode
+    let initial = watch.initial
+    let events = watch.stream
+    let pump = Task {
+      var sent = 0
+      func send(_ event: WatchEvent) async throws -> Bool {
+        try await outbound.write(.body(.byteBuffer(ByteBuffer(string: JSON.string(encode(event)) + "\n"))))
+        sent += 1
+        return limit.map { sent < $0 } ?? true
+      }
+      do {
+        for event in initial {
+          if try await !send(event) { return }
+        }
+        for try await event in events {
+          if try await !send(event) { return }
+        }
+      } catch let error as KubeError {
+        _ = try? await send(WatchEvent(type: .error, object: APIResponse.status(of: error).object))
+      } catch {
+        // The client is gone.
+      }
+    }
+    channel.closeFuture.whenComplete { _ in pump.cancel() }
+    let durations = [watch.timeout, faults.watchDuration].compactMap { $0 }
+    let timer = durations.min().map { duration in
+      Task {
+        try await Task.sleep(for: duration)
+        pump.cancel()
+      }
+    }
+    await pump.value
+    timer?.cancel()
+    try await outbound.write(.end(nil))
+  }
+}
+
+/// Open connections, so shutdown can close them (which also ends their watches).
+final class ConnectionRegistry: Sendable {
+  private let state = Mutex<(next: Int, channels: [Int: any Channel])>((0, [:]))
+
+  func add(_ channel: any Channel) -> Int {
+    state.withLock { state in
+      state.next += 1
+      state.channels[state.next] = channel
+      return state.next
+    }
+  }
+
+  func remove(_ key: Int) { _ = state.withLock { $0.channels.removeValue(forKey: key) } }
+
+  func closeAll() {
+    let channels = state.withLock { Array($0.channels.values) }
+    for channel in channels { channel.close(promise: nil) }
+  }
+}

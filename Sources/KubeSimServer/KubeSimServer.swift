@@ -1,0 +1,138 @@
+public import KubeSim
+import Crypto
+import Foundation
+import Kube
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The simulated cluster served over HTTP(S) on 127.0.0.1 with the Kubernetes REST paths,
+/// so `kubectl` and the REST client drive it unmodified. With `speed` > 0 a background task
+/// advances the simulation's virtual time by elapsed real time × speed.
+///
+///     let server = KubeSimServer(sim: KubeSim(scenario: s), options: ServerOptions(tls: true, speed: 200))
+///     let endpoint = try await server.start()
+///     try Kubeconfig.yaml(for: endpoint, credential: .clientCertificate).write(to: …)
+///     await server.shutdown()
+public actor KubeSimServer {
+  public nonisolated let sim: KubeSim
+  public nonisolated let options: ServerOptions
+  private var pki: PKI?
+  private var endpoint: ServerEndpoint?
+  private var serverChannel: (any Channel)?
+  private var acceptTask: Task<Void, Never>?
+  private var tickTask: Task<Void, Never>?
+  private let registry = ConnectionRegistry()
+
+  public init(sim: KubeSim, options: ServerOptions = ServerOptions()) {
+    self.sim = sim
+    self.options = options
+  }
+
+  /// Binds, generates the PKI (with TLS) and starts serving; calling it again returns the same endpoint.
+  public func start() async throws -> ServerEndpoint {
+    if let endpoint { return endpoint }
+    var sslContext: NIOSSLContext?
+    var admin: IssuedCertificate?
+    var caPEM: String?
+    if options.tls {
+      let pki = try PKI()
+      self.pki = pki
+      let serving = try pki.serverCertificate()
+      admin = try pki.clientCertificate(user: Authenticator.adminName, groups: Authenticator.adminGroups)
+      caPEM = try pki.caPEM
+      var configuration = TLSConfiguration.makeServerConfiguration(
+        certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(serving.certificatePEM.utf8)).map { .certificate($0) },
+        privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(serving.keyPEM.utf8), format: .pem)))
+      configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array((caPEM ?? "").utf8)))
+      // Optional at the TLS layer so token-only clients connect; a presented certificate must verify.
+      configuration.certificateVerification = .optionalVerification
+      configuration.applicationProtocols = ["http/1.1"]
+      sslContext = try NIOSSLContext(configuration: configuration)
+    }
+    let token = Self.randomToken()
+    let bound = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .serverChannelOption(.backlog, value: 256)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      .bind(host: "127.0.0.1", port: options.port) { channel in
+        channel.eventLoop.makeCompletedFuture {
+          if let sslContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext)) }
+          try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+          return try HTTPChannel(wrappingChannelSynchronously: channel)
+        }
+      }
+    let port = bound.channel.localAddress?.port ?? options.port
+    serverChannel = bound.channel
+    let address = "127.0.0.1:\(port)"
+    let discovery: Discovery
+    do {
+      discovery = Discovery(resources: try await sim.discovery())
+    } catch {
+      try? await bound.channel.close()
+      throw error
+    }
+    let clock = sim.clock
+    let handler = APIHandler(api: sim, discovery: discovery, serverAddress: address, tables: TableRenderer(now: { clock.now }))
+    let connection = HTTPConnection(
+      handler: handler, authenticator: Authenticator(adminToken: token, users: options.users, anonymous: options.anonymousUser), tls: options.tls,
+      faults: options.faults, dice: FaultDice(seed: options.faults.seed), registry: registry)
+    acceptTask = Task {
+      try? await bound.executeThenClose { inbound in
+        try await withThrowingDiscardingTaskGroup { group in
+          for try await child in inbound {
+            group.addTask { await connection.serve(child) }
+          }
+        }
+      }
+    }
+    if options.speed > 0 { tickTask = Self.ticker(sim: sim, speed: options.speed) }
+    let endpoint = ServerEndpoint(
+      url: "\(options.tls ? "https" : "http")://\(address)", port: port, caPEM: caPEM,
+      clientCertificatePEM: admin?.certificatePEM, clientKeyPEM: admin?.keyPEM, token: token)
+    self.endpoint = endpoint
+    return endpoint
+  }
+
+  /// A client certificate from the server's CA for another user (TLS only; after `start`).
+  /// Its permissions follow the `ServerUser` of the same name, if any.
+  public func issueClientCertificate(user: String, groups: [String] = []) throws -> IssuedCertificate {
+    guard let pki else { throw KubeError.configuration("the server has no PKI: start it with tls on") }
+    return try pki.clientCertificate(user: user, groups: groups)
+  }
+
+  /// Stops accepting, closes every connection (ending their watches) and stops the clock.
+  public func shutdown() async {
+    tickTask?.cancel()
+    tickTask = nil
+    if let serverChannel { try? await serverChannel.close() }
+    serverChannel = nil
+    registry.closeAll()
+    await acceptTask?.value
+    acceptTask = nil
+    endpoint = nil
+  }
+
+  /// Advances virtual time in small real-time steps; each step covers the real time since the
+  /// last one, so a slow step does not slow the virtual clock down.
+  static func ticker(sim: KubeSim, speed: Double) -> Task<Void, Never> {
+    Task {
+      let clock = ContinuousClock()
+      var last = clock.now
+      while !Task.isCancelled {
+        try? await Task.sleep(for: .milliseconds(25))
+        let now = clock.now
+        let elapsed = last.duration(to: now)
+        last = now
+        let seconds = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * speed
+        await sim.advance(by: .nanoseconds(Int64(seconds * 1e9)))
+      }
+    }
+  }
+
+  static func randomToken() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }.joined()
+  }
+}
