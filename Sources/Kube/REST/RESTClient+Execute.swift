@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import Manifest
+
+/// One API call before credentials and retries are applied.
+struct RESTCall: Sendable {
+  var method: String
+  var path: String
+  var query: [(String, String)] = []
+  var body: Value?
+  var contentType: String = "application/json"
+  var safety: RetryPolicy.Safety
+  /// nil: the transport's default overall limit.
+  var timeout: Duration?
+}
+
+extension RESTClient {
+  /// Sends `call` until it succeeds or the retry policy gives up; a 2xx reply is returned,
+  /// anything else is thrown as the server's Status. A 401 invalidates the credentials and is
+  /// retried once with fresh ones.
+  func execute(_ call: RESTCall) async throws(KubeError) -> HTTPResponse {
+    var attempt = 1
+    var reauthenticated = false
+    while true {
+      let request = try await httpRequest(for: call)
+      let response: HTTPResponse
+      do {
+        response = try await transport.send(request)
+      } catch {
+        guard let wait = retry.delay(afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
+        else { throw error.asKubeError }
+        logRetry(call, attempt: attempt, wait: wait, cause: error.message)
+        try await pause(wait)
+        attempt += 1
+        continue
+      }
+      if (200..<300).contains(response.status) { return response }
+      let failure = StatusDecoding.error(status: response.status, headers: response.head.headers, body: response.body)
+      if response.status == 401 && !reauthenticated {
+        reauthenticated = true
+        await credentials.invalidate()
+        continue
+      }
+      let retryAfter = failure.retryAfterSeconds
+      guard
+        let wait = retry.delay(
+          afterStatus: response.status, retryAfterSeconds: retryAfter, attempt: attempt, safety: call.safety,
+          random: jitter.next())
+      else { throw failure }
+      logRetry(call, attempt: attempt, wait: wait, cause: "HTTP \(response.status)")
+      try await pause(wait)
+      attempt += 1
+    }
+  }
+
+  /// Opens a streaming response (a watch), with the same retry rules as `execute` for
+  /// everything up to the response head.
+  func openStream(_ call: RESTCall) async throws(KubeError) -> HTTPStreamingResponse {
+    var attempt = 1
+    var reauthenticated = false
+    while true {
+      let request = try await httpRequest(for: call)
+      let response: HTTPStreamingResponse
+      do {
+        response = try await transport.stream(request)
+      } catch {
+        guard let wait = retry.delay(afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
+        else { throw error.asKubeError }
+        logRetry(call, attempt: attempt, wait: wait, cause: error.message)
+        try await pause(wait)
+        attempt += 1
+        continue
+      }
+      if (200..<300).contains(response.head.status) { return response }
+      var body = Data()
+      do {
+        for try await chunk in response.body where body.count < 1 << 20 { body.append(chunk) }
+      } catch {
+        // The status line already says what went wrong; a cut-off error body changes nothing.
+      }
+      let failure = StatusDecoding.error(status: response.head.status, headers: response.head.headers, body: body)
+      if response.head.status == 401 && !reauthenticated {
+        reauthenticated = true
+        await credentials.invalidate()
+        continue
+      }
+      guard
+        let wait = retry.delay(
+          afterStatus: response.head.status, retryAfterSeconds: failure.retryAfterSeconds, attempt: attempt,
+          safety: call.safety, random: jitter.next())
+      else { throw failure }
+      logRetry(call, attempt: attempt, wait: wait, cause: "HTTP \(response.head.status)")
+      try await pause(wait)
+      attempt += 1
+    }
+  }
+
+  func httpRequest(for call: RESTCall) async throws(KubeError) -> HTTPRequest {
+    var headers = [HTTPHeader("Accept", "application/json")]
+    var identity: ClientIdentity?
+    switch try await credentials.current() {
+    case .none: break
+    case .bearerToken(let token): headers.append(HTTPHeader("Authorization", "Bearer \(token)"))
+    case .clientCertificate(let certificate, let key): identity = ClientIdentity(certificatePEM: certificate, keyPEM: key)
+    }
+    var body: Data?
+    if let value = call.body {
+      body = Data(JSON.string(value).utf8)
+      headers.append(HTTPHeader("Content-Type", call.contentType))
+    }
+    return HTTPRequest(
+      method: call.method, url: baseURL + call.path + RESTPath.query(call.query), headers: headers, body: body,
+      clientIdentity: identity, timeout: call.timeout, isIdempotent: call.safety == .idempotent)
+  }
+
+  func pause(_ duration: Duration) async throws(KubeError) {
+    do {
+      try await clock.sleep(for: duration)
+    } catch {
+      throw KubeError.transport("cancelled while waiting to retry")
+    }
+  }
+
+  private func logRetry(_ call: RESTCall, attempt: Int, wait: Duration, cause: String) {
+    logger.debug(
+      "retrying request",
+      metadata: [
+        "http.method": "\(call.method)", "http.path": "\(call.path)", "retry.attempt": "\(attempt)",
+        "retry.wait": "\(wait)", "retry.cause": "\(cause)",
+      ])
+  }
+}
+
+extension KubeError {
+  var retryAfterSeconds: Int? {
+    if case .status(let status) = self { return status.details?.retryAfterSeconds }
+    return nil
+  }
+}
