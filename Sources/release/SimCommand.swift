@@ -20,22 +20,37 @@ struct SimStatusCommand: AsyncParsableCommand {
   func run() async throws {
     let cluster = EmbeddedCluster(repository: try global.environmentRepository())
     let exists = FileManager.default.fileExists(atPath: cluster.stateFile)
-    let (sim, _) = try cluster.open()
-    let now = await sim.now
-    let overview = try await ClusterOverview.gather(from: sim)
+    let connection = try cluster.connect()
+    let now = await connection.virtualTime()
+    let overview: ClusterOverview
+    do {
+      overview = try await ClusterOverview.gather(from: connection.api)
+    } catch {
+      throw ReleaseFailure.badInput("embedded cluster: \(error)")
+    }
+    let state = exists ? PathDisplay.relativize(cluster.stateFile, to: "") : "not created yet"
     if output == .json {
-      let value: Value = [
-        "state": .string(exists ? PathDisplay.relativize(cluster.stateFile, to: "") : "not created yet"),
+      var value: Value = [
+        "state": .string(state),
         "virtualTime": .string(now.rfc3339), "elapsedSeconds": .int(now.seconds),
         "nodes": .array(overview.nodes.map { ["name": .string($0.name), "gpus": .float($0.gpus), "gpusUsed": .float($0.gpusUsed), "pods": .int(Int64($0.pods)), "schedulable": .bool($0.schedulable)] }),
         "pods": ["total": .int(Int64(overview.pods)), "ready": .int(Int64(overview.readyPods)), "pending": .int(Int64(overview.pendingPods))],
       ]
+      if case .served(let record, _) = connection {
+        value["server"] = ["url": .string(record.url), "pid": .int(Int64(record.pid)), "speed": .float(record.speed), "kubeconfig": .string(record.kubeconfig)]
+      }
       Console.output(JSON.prettyString(value) + "\n")
       return
     }
     var lines: [String] = []
-    lines.append("embedded cluster: \(exists ? PathDisplay.relativize(cluster.stateFile, to: "") : "not created yet (starts on first use)")")
-    lines.append("virtual time:     \(now.rfc3339) (+\(Self.duration(now.seconds)))")
+    switch connection {
+    case .inProcess:
+      lines.append("embedded cluster: \(exists ? state : "not created yet (starts on first use)")")
+      lines.append("virtual time:     \(now.rfc3339) (+\(Self.duration(now.seconds)))")
+    case .served(let record, _):
+      lines.append("embedded cluster: served at \(record.url) (pid \(record.pid)); KUBECONFIG=\(record.kubeconfig)")
+      lines.append("virtual time:     about \(now.rfc3339) (+\(Self.duration(now.seconds)), running ×\(SimStartCommand.number(record.speed)))")
+    }
     lines.append("")
     lines.append(Self.pad(["NODE", "GPUS", "GPUS USED", "PODS", "SCHEDULABLE"]))
     for node in overview.nodes {
