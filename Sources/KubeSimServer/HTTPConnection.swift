@@ -31,6 +31,10 @@ struct HTTPConnection: Sendable {
           case .head(let next):
             head = next
             body = []
+            // libcurl holds larger bodies back for a second unless told to go on.
+            if next.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+              try await outbound.write(.head(HTTPResponseHead(version: next.version, status: .continue)))
+            }
           case .body(let buffer):
             body.append(contentsOf: buffer.readableBytesView)
           case .end:

@@ -52,13 +52,14 @@ public actor KubeSimServer {
       sslContext = try NIOSSLContext(configuration: configuration)
     }
     let token = Self.randomToken()
+    let tlsContext = sslContext
     let bound = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
       .bind(host: "127.0.0.1", port: options.port) { channel in
         channel.eventLoop.makeCompletedFuture {
-          if let sslContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext)) }
+          if let tlsContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext)) }
           try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
           return try HTTPChannel(wrappingChannelSynchronously: channel)
         }

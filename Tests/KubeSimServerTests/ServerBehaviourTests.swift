@@ -136,6 +136,12 @@ struct ServerBehaviourTests {
       #expect(dry.lines.last == "201")
       #expect(try JSON.parse(dry.lines[0]).name == "draft")
       #expect(try await server.sim.list(Self.configMapGVK, namespace: "llm").items.isEmpty)
+      // A client that waits for 100 Continue (as libcurl does for larger bodies) is told to go on at once.
+      let expecting = try await Curl.run(
+        endpoint, "/api/v1/namespaces/llm/configmaps", token: endpoint.token,
+        extra: ["-X", "POST", "-H", "Content-Type: application/json", "-H", "Expect: 100-continue", "--expect100-timeout", "5", "-d", body, "-w", "\n%{http_code}"])
+      #expect(expecting.lines.last == "201")
+      #expect(expecting.elapsed < .seconds(3))
       let missing = try await Curl.run(endpoint, "/api/v1/namespaces/llm/configmaps/nope", token: endpoint.token, extra: ["-w", "\n%{http_code}"])
       #expect(missing.lines.last == "404")
       let status = try JSON.parse(missing.lines[0])
