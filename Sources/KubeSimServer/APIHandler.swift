@@ -170,7 +170,15 @@ struct APIHandler: Sendable {
         initial.append(WatchEvent(type: .bookmark, object: marker))
       }
     }
-    let stream = try await api.watch(route.gvk, namespace: route.namespace, options: options)
+    let stream: AsyncThrowingStream<WatchEvent, any Error>
+    do {
+      stream = try await api.watch(route.gvk, namespace: route.namespace, options: options)
+    } catch where error.isGone {
+      // kube-apiserver answers a too-old resourceVersion inside the watch: 200, then one ERROR event.
+      let (ended, continuation) = AsyncThrowingStream<WatchEvent, any Error>.makeStream()
+      continuation.finish()
+      return .watch(WatchResponse(initial: [WatchEvent(type: .error, object: APIResponse.status(of: error).object)], stream: ended, timeout: nil, encode: { ["type": .string($0.type.rawValue), "object": $0.object] }))
+    }
     let table = request.wantsTable
     let tables = self.tables
     let info = route.info
@@ -188,6 +196,10 @@ struct APIHandler: Sendable {
 
   private func body(_ request: APIRequest) throws(KubeError) -> Value {
     if request.body.isEmpty { throw KubeError.badRequest("the request body is empty") }
+    if request.contentType.contains("protobuf") {
+      // kubectl's typed generators (`create deployment`, `autoscale`) send protobuf; only JSON and YAML are decoded here.
+      throw KubeError.status(Status(code: 415, reason: .unknown, message: "the simulated API server accepts JSON and YAML bodies, not \(request.contentType)"))
+    }
     do {
       if request.contentType.contains("yaml") {
         return try YAMLReader.document(String(decoding: request.body, as: UTF8.self), file: "<request body>")

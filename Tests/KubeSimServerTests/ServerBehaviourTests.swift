@@ -77,6 +77,23 @@ struct ServerBehaviourTests {
     }
   }
 
+  @Test func tooOldResourceVersionEndsTheWatchWithAnExpiredEvent() async throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-\(UUID().uuidString).json").path
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    // A restored cluster keeps no change log, so every older version is compacted away.
+    try await SimSnapshot.save(KubeSim(scenario: ServerFixtures.scenario()), to: file)
+    let sim = try SimSnapshot.load(file, scenario: ServerFixtures.scenario())
+    let server = KubeSimServer(sim: sim, options: ServerOptions(tls: false))
+    let endpoint = try await server.start()
+    let result = try await Curl.run(endpoint, "/api/v1/nodes?watch=1&resourceVersion=1", token: endpoint.token, extra: ["-w", "\n%{http_code}"])
+    await server.shutdown()
+    #expect(result.lines.last == "200")
+    let event = try JSON.parse(result.lines.first ?? "")
+    #expect(event["type"] == "ERROR")
+    #expect(event[path: ["object", "code"]] == 410)
+    #expect(event[path: ["object", "reason"]] == "Expired")
+  }
+
   @Test func shutdownEndsOpenWatches() async throws {
     let server = KubeSimServer(sim: KubeSim(scenario: ServerFixtures.scenario()), options: ServerOptions(tls: true))
     let endpoint = try await server.start()
@@ -142,6 +159,10 @@ struct ServerBehaviourTests {
         extra: ["-X", "POST", "-H", "Content-Type: application/json", "-H", "Expect: 100-continue", "--expect100-timeout", "5", "-d", body, "-w", "\n%{http_code}"])
       #expect(expecting.lines.last == "201")
       #expect(expecting.elapsed < .seconds(3))
+      let protobuf = try await Curl.run(
+        endpoint, "/api/v1/namespaces/llm/configmaps", token: endpoint.token,
+        extra: ["-X", "POST", "-H", "Content-Type: application/vnd.kubernetes.protobuf", "-d", "k8s", "-w", "\n%{http_code}"])
+      #expect(protobuf.lines.last == "415")
       let missing = try await Curl.run(endpoint, "/api/v1/namespaces/llm/configmaps/nope", token: endpoint.token, extra: ["-w", "\n%{http_code}"])
       #expect(missing.lines.last == "404")
       let status = try JSON.parse(missing.lines[0])
