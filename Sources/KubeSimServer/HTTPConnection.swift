@@ -25,7 +25,9 @@ struct HTTPConnection: Sendable {
       try await connection.executeThenClose { inbound, outbound in
         var head: HTTPRequestHead?
         var body: [UInt8] = []
-        var identity: (user: String, groups: [String])?? = nil
+        // The client certificate is fixed for the connection: read it once, after the handshake.
+        var identityRead = false
+        var identity: (user: String, groups: [String])?
         for try await part in inbound {
           switch part {
           case .head(let next):
@@ -41,8 +43,11 @@ struct HTTPConnection: Sendable {
             guard let current = head else { continue }
             head = nil
             if dice.roll(faults.connectionResetRate) { return }
-            if identity == nil { identity = .some(await peerIdentity(channel)) }
-            let keepAlive = try await respond(current, body: body, identity: identity ?? nil, outbound: outbound, channel: channel)
+            if !identityRead {
+              identity = await peerIdentity(channel)
+              identityRead = true
+            }
+            let keepAlive = try await respond(current, body: body, identity: identity, outbound: outbound, channel: channel)
             if !keepAlive { return }
           }
         }
