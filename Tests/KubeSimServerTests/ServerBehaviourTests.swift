@@ -171,6 +171,64 @@ struct ServerBehaviourTests {
     }
   }
 
+  @Test func scaleSubresourceReadsAndWrites() async throws {
+    try await withServer { server, endpoint in
+      let app = try YAMLReader.documents(ServerFixtures.app(), file: "app.yaml")
+      _ = try await server.sim.create(app[0], options: WriteOptions())
+      let path = "/apis/apps/v1/namespaces/llm/deployments/vllm/scale"
+      let scale = try JSON.parse(try await Curl.run(endpoint, path, token: endpoint.token).output)
+      #expect(scale["kind"] == "Scale")
+      #expect(scale[path: ["spec", "replicas"]] == 1)
+      #expect(scale[path: ["status", "selector"]] == "app=vllm")
+      var wanted = scale
+      wanted[path: ["spec", "replicas"]] = 3
+      let put = ["-X", "PUT", "-H", "Content-Type: application/json", "-w", "\n%{http_code}", "-d"]
+      let updated = try await Curl.run(endpoint, path, token: endpoint.token, extra: put + [JSON.string(wanted)])
+      #expect(updated.lines.last == "200")
+      #expect(try JSON.parse(updated.lines[0])[path: ["spec", "replicas"]] == 3)
+      #expect(try await server.sim.get(ServerFixtures.deploymentID)[path: ["spec", "replicas"]] == 3)
+      // The old resourceVersion no longer matches: optimistic concurrency refuses the write.
+      wanted[path: ["spec", "replicas"]] = 5
+      let stale = try await Curl.run(endpoint, path, token: endpoint.token, extra: put + [JSON.string(wanted)])
+      #expect(stale.lines.last == "409")
+      #expect(try await server.sim.get(ServerFixtures.deploymentID)[path: ["spec", "replicas"]] == 3)
+    }
+  }
+
+  @Test func deleteCollectionRemovesWhatTheSelectorMatches() async throws {
+    try await withServer { server, endpoint in
+      for (name, tier) in [("a", "cache"), ("b", "cache"), ("c", "model")] {
+        var map = Self.configMap(name)
+        map[path: ["metadata", "labels"]] = ["tier": .string(tier)]
+        _ = try await server.sim.create(map, options: WriteOptions())
+      }
+      let result = try await Curl.run(
+        endpoint, "/api/v1/namespaces/llm/configmaps?labelSelector=tier%3Dcache", token: endpoint.token, extra: ["-X", "DELETE", "-w", "\n%{http_code}"])
+      #expect(result.lines.last == "200")
+      #expect(try await server.sim.list(Self.configMapGVK, namespace: "llm").items.compactMap(\.name) == ["c"])
+    }
+  }
+
+  @Test func manyRequestsAreServedWhileWatchesAreOpen() async throws {
+    try await withServer(tls: true) { _, endpoint in
+      try await withThrowingTaskGroup(of: (watch: Bool, response: Curl.Response).self) { group in
+        for _ in 0..<4 {
+          group.addTask { (true, try await Curl.run(endpoint, "/api/v1/pods?watch=1&timeoutSeconds=3", token: endpoint.token)) }
+        }
+        for _ in 0..<12 {
+          group.addTask { (false, try await Curl.run(endpoint, "/api/v1/nodes", token: endpoint.token)) }
+        }
+        var gets = 0
+        for try await (watch, response) in group where !watch {
+          #expect(try JSON.parse(response.output)["items"]?.arrayValue?.count == 3)
+          #expect(response.elapsed < .seconds(3), "a list does not wait for the open watches")
+          gets += 1
+        }
+        #expect(gets == 12)
+      }
+    }
+  }
+
   @Test func tablesCarryUpstreamColumns() async throws {
     try await withServer { _, endpoint in
       let accept = ["-H", "Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json"]
