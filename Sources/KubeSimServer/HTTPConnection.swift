@@ -144,22 +144,28 @@ struct HTTPConnection: Sendable {
   }
 }
 
-/// Open connections, so shutdown can close them (which also ends their watches).
+/// Open connections, so shutdown can close them (which also ends their watches). Once
+/// closed, a connection still arriving from the accept queue is closed at once.
 final class ConnectionRegistry: Sendable {
-  private let state = Mutex<(next: Int, channels: [Int: any Channel])>((0, [:]))
+  private let state = Mutex<(next: Int, closed: Bool, channels: [Int: any Channel])>((0, false, [:]))
 
   func add(_ channel: any Channel) -> Int {
-    state.withLock { state in
+    let (key, closed) = state.withLock { state in
       state.next += 1
-      state.channels[state.next] = channel
-      return state.next
+      if !state.closed { state.channels[state.next] = channel }
+      return (state.next, state.closed)
     }
+    if closed { channel.close(promise: nil) }
+    return key
   }
 
   func remove(_ key: Int) { _ = state.withLock { $0.channels.removeValue(forKey: key) } }
 
   func closeAll() {
-    let channels = state.withLock { Array($0.channels.values) }
+    let channels = state.withLock { state in
+      state.closed = true
+      return Array(state.channels.values)
+    }
     for channel in channels { channel.close(promise: nil) }
   }
 }

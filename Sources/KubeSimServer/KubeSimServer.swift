@@ -23,7 +23,7 @@ public actor KubeSimServer {
   private var serverChannel: (any Channel)?
   private var acceptTask: Task<Void, Never>?
   private var tickTask: Task<Void, Never>?
-  private let registry = ConnectionRegistry()
+  private var registry = ConnectionRegistry()
 
   public init(sim: KubeSim, options: ServerOptions = ServerOptions()) {
     self.sim = sim
@@ -74,6 +74,7 @@ public actor KubeSimServer {
       try? await bound.channel.close()
       throw error
     }
+    registry = ConnectionRegistry()
     let clock = sim.clock
     let handler = APIHandler(api: sim, discovery: discovery, serverAddress: address, tables: TableRenderer(now: { clock.now }))
     let connection = HTTPConnection(
