@@ -229,6 +229,36 @@ struct ServerBehaviourTests {
     }
   }
 
+  @Test func aRestartWithTheSavedAuthorityKeepsKubeconfigsValid() async throws {
+    let sim = KubeSim(scenario: ServerFixtures.scenario())
+    let first = KubeSimServer(sim: sim, options: ServerOptions(tls: true))
+    let before = try await first.start()
+    let authority = try await first.certificateAuthority()
+    await first.shutdown()
+    let kubectl = try Kubectl(endpoint: before, credential: .clientCertificate)
+    defer { kubectl.remove() }
+    let second = KubeSimServer(sim: sim, options: ServerOptions(tls: true, port: before.port, certificateAuthority: authority))
+    let after = try await second.start()
+    let result = try await kubectl("get", "nodes", "-o", "name")
+    await second.shutdown()
+    #expect(after.caPEM == before.caPEM)
+    #expect(result.status == 0, "the old kubeconfig's CA and client certificate still work: \(result.output)")
+    #expect(result.stdout.contains("node/gpu-1"))
+  }
+
+  @Test func speedCanChangeWhileServing() async throws {
+    try await withServer { server, _ in
+      let start = await server.sim.now
+      try await Task.sleep(for: .milliseconds(200))
+      #expect(await server.sim.now == start, "speed 0 leaves the clock alone")
+      server.setSpeed(1000)
+      try await Task.sleep(for: .milliseconds(300))
+      server.setSpeed(0)
+      let advanced = start.duration(to: await server.sim.now)
+      #expect(advanced >= .seconds(100) && advanced <= .seconds(2000), "\(advanced)")
+    }
+  }
+
   @Test func tablesCarryUpstreamColumns() async throws {
     try await withServer { _, endpoint in
       let accept = ["-H", "Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json"]
