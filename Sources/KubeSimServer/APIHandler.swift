@@ -76,6 +76,9 @@ struct APIHandler: Sendable {
     switch (request.method, route.name, route.subresource) {
     case ("GET", nil, _):
       return request.flag("watch") ? try await watch(route, request) : try await list(route, request)
+    case ("GET", let name?, "log") where route.info.kind == "Pod":
+      let pod = try await api.get(try id(route, name), subresource: nil)
+      return .text(PodLog.text(for: pod, container: request.query["container"]))
     case ("GET", let name?, let sub):
       let object = try await api.get(try id(route, name), subresource: sub)
       return .json(status: 200, body: request.wantsTable && sub == nil ? tables.table(for: [object], of: route.info, request: request, resourceVersion: nil) : object)

@@ -77,6 +77,8 @@ struct HTTPConnection: Sendable {
     switch await handler.handle(request, user: user) {
     case .json(let status, let value, let headers):
       try await write(status: status, body: value, headers: headers, keepAlive: keepAlive, outbound: outbound)
+    case .text(let text):
+      try await write(status: 200, bytes: ByteBuffer(string: text), contentType: "text/plain", headers: [], keepAlive: keepAlive, outbound: outbound)
     case .watch(let watch):
       try await stream(watch, outbound: outbound, channel: channel)
     }
@@ -86,9 +88,17 @@ struct HTTPConnection: Sendable {
   private func write(
     status: Int, body: Value, headers extra: [(String, String)], keepAlive: Bool, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
   ) async throws {
-    let bytes = ByteBuffer(string: JSON.string(body))
+    try await write(
+      status: status, bytes: ByteBuffer(string: JSON.string(body)), contentType: "application/json", headers: extra, keepAlive: keepAlive,
+      outbound: outbound)
+  }
+
+  private func write(
+    status: Int, bytes: ByteBuffer, contentType: String, headers extra: [(String, String)], keepAlive: Bool,
+    outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+  ) async throws {
     var headers = HTTPHeaders()
-    headers.add(name: "Content-Type", value: "application/json")
+    headers.add(name: "Content-Type", value: contentType)
     headers.add(name: "Content-Length", value: String(bytes.readableBytes))
     headers.add(name: "Cache-Control", value: "no-cache, private")
     if !keepAlive { headers.add(name: "Connection", value: "close") }

@@ -88,6 +88,9 @@ struct KubectlWorkflowTests {
       let header = table.stdout.split(separator: "\n").first.map(String.init) ?? ""
       #expect(header.split(separator: " ", omittingEmptySubsequences: true) == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"])
       #expect(table.stdout.contains("1/1") && table.stdout.contains("Running"))
+      let logs = try await kubectl("logs", "deploy/vllm")
+      #expect(logs.status == 0, "\(logs.output)")
+      #expect(logs.stdout.contains("container vllm (vllm/vllm-openai:v0.6.0) started"))
       let deployments = try await kubectl("get", "deploy", "-o", "wide")
       #expect(deployments.stdout.contains("UP-TO-DATE") && deployments.stdout.contains("vllm/vllm-openai:v0.6.0"))
 
