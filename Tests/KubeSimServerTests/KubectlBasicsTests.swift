@@ -34,7 +34,7 @@ struct KubectlBasicsTests {
     try await ServerFixtures.withServer(tls: true, credential: .token("not-a-valid-token")) { _, _, kubectl in
       let result = try await kubectl("get", "pods")
       #expect(result.status != 0)
-      #expect(result.stderr.contains("Unauthorized") || result.stderr.contains("You must be logged in"), "\(result.output)")
+      #expect(result.stderr.contains("error: You must be logged in to the server"), "\(result.output)")
     }
   }
 

@@ -260,7 +260,7 @@ struct ServerBehaviourTests {
   }
 
   @Test func tablesCarryUpstreamColumns() async throws {
-    try await withServer { _, endpoint in
+    try await withServer { server, endpoint in
       let accept = ["-H", "Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json"]
       let table = try JSON.parse(try await Curl.run(endpoint, "/api/v1/nodes", token: endpoint.token, extra: accept).output)
       #expect(table["kind"] == "Table")
@@ -268,6 +268,19 @@ struct ServerBehaviourTests {
       #expect(columns == ["Name", "Status", "Roles", "Age", "Version"])
       #expect(table["rows"]?.arrayValue?.first?["cells"]?.arrayValue?.prefix(2) == ["gpu-1", "Ready"])
       #expect(table["rows"]?.arrayValue?.first?[path: ["object", "kind"]] == "PartialObjectMetadata")
+
+      let hpa: Value = [
+        "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": ["name": "vllm", "namespace": "llm"],
+        "spec": [
+          "scaleTargetRef": ["apiVersion": "apps/v1", "kind": "Deployment", "name": "vllm"], "minReplicas": 1, "maxReplicas": 4,
+          "metrics": [["type": "Resource", "resource": ["name": "cpu", "target": ["type": "Utilization", "averageUtilization": 80]]]],
+        ],
+      ]
+      _ = try await server.sim.create(hpa, options: WriteOptions())
+      let hpas = try JSON.parse(try await Curl.run(endpoint, "/apis/autoscaling/v2/namespaces/llm/horizontalpodautoscalers", token: endpoint.token, extra: accept).output)
+      #expect(hpas["columnDefinitions"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Name", "Reference", "Targets", "MinPods", "MaxPods", "Replicas", "Age"])
+      let cells = hpas["rows"]?.arrayValue?.first?["cells"]?.arrayValue ?? []
+      #expect(cells.prefix(5) == ["vllm", "Deployment/vllm", "<unknown>/80%", 1, 4])
     }
   }
 }
