@@ -118,6 +118,12 @@ struct ServerBehaviourTests {
       #expect(cut.lines.count == 2)
       #expect(cut.elapsed < .seconds(10))
     }
+    try await withServer(faults: ServerFaults(watchDuration: .milliseconds(500))) { _, endpoint in
+      let cut = try await Curl.run(endpoint, "/api/v1/nodes?watch=1&timeoutSeconds=30", token: endpoint.token)
+      #expect(cut.exitCode == 0)
+      #expect(cut.lines.count == 3, "the initial events, then the server ends the watch")
+      #expect(cut.elapsed < .seconds(5))
+    }
   }
 
   @Test func tooManyRequestsCarriesRetryAfter() async throws {
