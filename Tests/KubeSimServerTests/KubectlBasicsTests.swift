@@ -34,18 +34,25 @@ struct KubectlBasicsTests {
     try await ServerFixtures.withServer(tls: true, credential: .token("not-a-valid-token")) { _, _, kubectl in
       let result = try await kubectl("get", "pods")
       #expect(result.status != 0)
-      #expect(result.stderr.contains("Unauthorized") || result.stderr.contains("You must be logged in"), "\(result.output)")
+      #expect(result.stderr.contains("error: You must be logged in to the server"), "\(result.output)")
     }
   }
 
   @Test func readOnlyUserIsForbiddenToWrite() async throws {
     let viewer = ServerUser(name: "viewer", token: "viewer-token", readOnly: true)
-    try await ServerFixtures.withServer(tls: true, credential: .token("viewer-token"), users: [viewer]) { server, _, kubectl in
+    try await ServerFixtures.withServer(tls: true, credential: .token("viewer-token"), users: [viewer]) { server, endpoint, kubectl in
       let read = try await kubectl("get", "nodes", "-o", "name")
       #expect(read.status == 0, "\(read.output)")
       let write = try await kubectl("label", "node", "gpu-1", "team=ml")
       #expect(write.status != 0)
       #expect(write.stderr.contains(#"User "viewer" cannot patch resource "nodes""#), "\(write.output)")
+      // The same user by client certificate (CN=viewer) is just as read-only.
+      let issued = try await server.issueClientCertificate(user: "viewer", groups: ["viewers"])
+      let byCertificate = try Kubectl(endpoint: endpoint, credential: .certificate(certificatePEM: issued.certificatePEM, keyPEM: issued.keyPEM))
+      defer { byCertificate.remove() }
+      #expect(try await byCertificate("get", "nodes", "-o", "name").status == 0)
+      let certificateWrite = try await byCertificate("label", "node", "gpu-1", "team=ml")
+      #expect(certificateWrite.stderr.contains(#"User "viewer" cannot patch resource "nodes""#), "\(certificateWrite.output)")
       let node = try await server.sim.get(ResourceID(gvk: GroupVersionKind(group: "", version: "v1", kind: "Node"), namespace: nil, name: "gpu-1"))
       #expect(node.labels["team"] == nil)
     }

@@ -37,6 +37,12 @@ struct KubectlWorkflowTests {
       let updatedPods = try await ServerFixtures.pods(sim).filter { $0[path: ["metadata", "deletionTimestamp"]] == nil }
       #expect(updatedPods.map { $0[path: ["spec", "containers"]]?.arrayValue?.first?["image"]?.stringValue } == ["vllm/vllm-openai:v0.6.1"])
 
+      // The image now belongs to kubectl-set: applying the old one again is a conflict.
+      let conflicting = try await kubectl("apply", "--server-side", "-f", manifest)
+      #expect(conflicting.status != 0)
+      #expect(conflicting.stderr.contains(#"conflict with "kubectl-set""#), "\(conflicting.output)")
+      #expect(try await ServerFixtures.image(sim) == "vllm/vllm-openai:v0.6.1")
+
       let undo = try await kubectl("rollout", "undo", "deploy/vllm")
       #expect(undo.status == 0, "\(undo.output)")
       #expect(try await ServerFixtures.image(sim) == "vllm/vllm-openai:v0.6.0")
@@ -60,6 +66,12 @@ struct KubectlWorkflowTests {
       #expect(container?["image"] == "vllm/vllm-openai:v0.6.0", "a strategic patch merges containers by name")
       #expect(container?["env"] == [["name": "MODEL_NAME", "value": "qwen"]])
       #expect(patched.annotations["team"] == "inference")
+
+      // Forcing takes the field back.
+      #expect(try await kubectl("set", "image", "deploy/vllm", "vllm=vllm/vllm-openai:v0.6.2").status == 0)
+      let forced = try await kubectl("apply", "--server-side", "--force-conflicts", "-f", manifest)
+      #expect(forced.status == 0, "\(forced.output)")
+      #expect(try await ServerFixtures.image(sim) == "vllm/vllm-openai:v0.6.0")
 
       let scale = try await kubectl("scale", "deploy/vllm", "--replicas=2")
       #expect(scale.status == 0, "\(scale.output)")
@@ -88,6 +100,9 @@ struct KubectlWorkflowTests {
       let header = table.stdout.split(separator: "\n").first.map(String.init) ?? ""
       #expect(header.split(separator: " ", omittingEmptySubsequences: true) == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"])
       #expect(table.stdout.contains("1/1") && table.stdout.contains("Running"))
+      let logs = try await kubectl("logs", "deploy/vllm")
+      #expect(logs.status == 0, "\(logs.output)")
+      #expect(logs.stdout.contains("container vllm (vllm/vllm-openai:v0.6.0) started"))
       let deployments = try await kubectl("get", "deploy", "-o", "wide")
       #expect(deployments.stdout.contains("UP-TO-DATE") && deployments.stdout.contains("vllm/vllm-openai:v0.6.0"))
 
