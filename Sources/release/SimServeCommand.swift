@@ -30,11 +30,7 @@ struct SimServeCommand: AsyncParsableCommand {
     let server = KubeSimServer(sim: sim, options: ServerOptions(tls: true, speed: speed))
     let endpoint = try await server.start()
     // HTTPS with the admin client certificate: the way most real clusters are reached.
-    guard let certificate = endpoint.clientCertificatePEM, let key = endpoint.clientKeyPEM else {
-      throw ReleaseFailure.badInput("the embedded cluster server issued no client certificate")
-    }
-    let connection = endpoint.connection(credentials: .clientCertificate(certificatePEM: Data(certificate.utf8), keyPEM: Data(key.utf8)))
-    try KubeConfigWriter.write(connection, to: cluster.kubeconfigFile)
+    try KubeConfigWriter.write(Kubeconfig.connection(for: endpoint, credential: .clientCertificate), to: cluster.kubeconfigFile)
     let record = SimServerRecord(
       pid: getpid(), url: endpoint.url, speed: speed, kubeconfig: cluster.kubeconfigFile,
       virtualStart: await sim.now.rfc3339, realStart: Date())
