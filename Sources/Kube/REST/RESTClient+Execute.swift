@@ -41,6 +41,8 @@ extension RESTClient {
         await credentials.invalidate()
         continue
       }
+      // A budget refusal is an answer, not throttling: the caller decides when to evict again.
+      if failure.isDisruptionBudgetRefusal { throw failure }
       let retryAfter = failure.retryAfterSeconds
       guard
         let wait = retry.delay(
@@ -132,6 +134,11 @@ extension RESTClient {
 }
 
 extension KubeError {
+  var isDisruptionBudgetRefusal: Bool {
+    guard case .status(let status) = self, status.code == 429 else { return false }
+    return status.details?.causes.contains { $0.type == "DisruptionBudget" } ?? false
+  }
+
   var retryAfterSeconds: Int? {
     if case .status(let status) = self { return status.details?.retryAfterSeconds }
     return nil
