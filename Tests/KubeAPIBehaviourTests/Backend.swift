@@ -25,6 +25,7 @@ struct Harness: Sendable {
   /// Every request the REST client put on the wire (method and path), nil in process.
   let wire: WireLog?
   let clock: InstantClock
+  let transport: CurlTransport?
 
   static func make(
     _ backend: Backend, sim: KubeSim, faults: ServerFaults = ServerFaults(), retry: RetryPolicy = RetryPolicy(),
@@ -33,22 +34,24 @@ struct Harness: Sendable {
     let clock = InstantClock()
     switch backend {
     case .sim:
-      return Harness(api: sim, sim: sim, server: nil, wire: nil, clock: clock)
+      return Harness(api: sim, sim: sim, server: nil, wire: nil, clock: clock, transport: nil)
     case .rest:
       let server = KubeSimServer(sim: sim, options: ServerOptions(tls: true, faults: faults))
       let endpoint = try await server.start()
       let connection = endpoint.connection(namespace: namespace)
       let wire = WireLog()
-      let transport = CountingTransport(
-        inner: try CurlTransport(configuration: TransportConfiguration(connection: connection)), log: wire)
+      let curl = try CurlTransport(configuration: TransportConfiguration(connection: connection))
+      let transport = CountingTransport(inner: curl, log: wire)
       let client = try RESTClient(
         connection: connection, credentials: TokenSource(token: endpoint.token), transport: transport, retry: retry,
         clock: clock)
-      return Harness(api: client, sim: sim, server: server, wire: wire, clock: clock)
+      return Harness(api: client, sim: sim, server: server, wire: wire, clock: clock, transport: curl)
     }
   }
 
   func close() async {
+    // Closing our side first spares the server its TLS shutdown wait for idle clients.
+    transport?.closeIdleConnections()
     await server?.shutdown()
   }
 }

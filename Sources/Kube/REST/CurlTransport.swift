@@ -74,6 +74,16 @@ public final class CurlTransport: HTTPTransport {
     thread.start()
   }
 
+  /// Closes the kept-alive connections (their handles go with them); later requests dial
+  /// again. For orderly shutdown: a server waiting for idle clients to leave need not wait.
+  public func closeIdleConnections() {
+    let handles = idle.withLock { pool in
+      defer { pool = [] }
+      return pool
+    }
+    _ = handles  // released here; `CurlEasy.deinit` closes each connection
+  }
+
   private func checkOut() -> CurlEasy? {
     if let easy = idle.withLock({ $0.popLast() }) { return easy }
     return CurlEasy()
