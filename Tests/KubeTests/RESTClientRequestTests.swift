@@ -6,7 +6,7 @@ import Testing
 @Suite("REST client requests")
 struct RESTClientRequestTests {
   @Test func listSendsSelectorsAndPagingAndTypesTheItems() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "GET", "/apis/apps/v1/namespaces/llm/deployments",
@@ -32,7 +32,7 @@ struct RESTClientRequestTests {
   }
 
   @Test func listWithoutNamespaceSpansTheCluster() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("GET", "/api/v1/pods", [StubServer.reply(200, ["kind": "PodList", "metadata": ["resourceVersion": "3"], "items": []])])
       ])
@@ -41,7 +41,7 @@ struct RESTClientRequestTests {
   }
 
   @Test func createDefaultsTheNamespaceAndSendsWriteOptions() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("POST", "/api/v1/namespaces/team-a/configmaps", [StubServer.reply(201, ["kind": "ConfigMap"])])
       ])
@@ -57,7 +57,7 @@ struct RESTClientRequestTests {
   }
 
   @Test func clusterScopedObjectsGetNoNamespace() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("GET", "/api/v1/namespaces/llm", [StubServer.reply(200, ["kind": "Namespace", "apiVersion": "v1", "metadata": ["name": "llm"]])])
       ])
@@ -68,7 +68,7 @@ struct RESTClientRequestTests {
 
   @Test func applyIsAnApplyPatchWithManagerAndForce() async throws {
     let path = "/apis/apps/v1/namespaces/llm/deployments/vllm"
-    let server = try StubServer(routes: RESTFixtures.discoveryRoutes() + [StubServer.route("PATCH", path, [StubServer.reply(200, ["kind": "Deployment"])])])
+    let server = try await StubServer.start(routes: RESTFixtures.discoveryRoutes() + [StubServer.route("PATCH", path, [StubServer.reply(200, ["kind": "Deployment"])])])
     _ = try await RESTFixtures.client(server).apply(
       ["apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "vllm", "namespace": "llm"], "spec": ["replicas": 2]],
       options: ApplyOptions(fieldManager: "release", force: true))
@@ -80,7 +80,7 @@ struct RESTClientRequestTests {
   @Test(arguments: PatchType.allCases)
   func patchSendsItsContentType(_ type: PatchType) async throws {
     let path = "/apis/apps/v1/namespaces/llm/deployments/vllm/scale"
-    let server = try StubServer(routes: RESTFixtures.discoveryRoutes() + [StubServer.route("PATCH", path, [StubServer.reply(200, ["kind": "Scale"])])])
+    let server = try await StubServer.start(routes: RESTFixtures.discoveryRoutes() + [StubServer.route("PATCH", path, [StubServer.reply(200, ["kind": "Scale"])])])
     let id = ResourceID(gvk: RESTFixtures.deploymentGVK, namespace: "llm", name: "vllm")
     let body: Value = type == .json ? [["op": "replace", "path": "/spec/replicas", "value": 3]] : ["spec": ["replicas": 3]]
     _ = try await RESTFixtures.client(server).patch(id, type: type, body: body, subresource: "scale", options: WriteOptions(fieldManager: "m"))
@@ -90,7 +90,7 @@ struct RESTClientRequestTests {
 
   @Test func updateOfStatusPutsToTheSubresource() async throws {
     let path = "/apis/apps/v1/namespaces/llm/deployments/vllm/status"
-    let server = try StubServer(routes: RESTFixtures.discoveryRoutes() + [StubServer.route("PUT", path, [StubServer.reply(200, ["kind": "Deployment"])])])
+    let server = try await StubServer.start(routes: RESTFixtures.discoveryRoutes() + [StubServer.route("PUT", path, [StubServer.reply(200, ["kind": "Deployment"])])])
     _ = try await RESTFixtures.client(server).update(
       ["apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "vllm", "namespace": "llm"], "status": ["replicas": 1]],
       subresource: "status", options: WriteOptions())
@@ -99,7 +99,7 @@ struct RESTClientRequestTests {
 
   @Test func deleteSendsDeleteOptionsAndReadsBothReplyShapes() async throws {
     let path = "/api/v1/namespaces/default/pods/web-0"
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "DELETE", path,
@@ -125,7 +125,7 @@ struct RESTClientRequestTests {
 
   @Test func evictionPostsAPolicyV1Eviction() async throws {
     let path = "/api/v1/namespaces/llm/pods/vllm-1/eviction"
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "POST", path,
@@ -157,7 +157,7 @@ struct RESTClientRequestTests {
     let invalid = RESTFixtures.status(
       422, "Invalid", "Deployment.apps \"vllm\" is invalid: spec.replicas: Invalid value: -1",
       details: ["name": "vllm", "group": "apps", "kind": "Deployment", "causes": [["reason": "FieldValueInvalid", "message": "Invalid value: -1", "field": "spec.replicas"]]])
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("PUT", path, [StubServer.reply(422, invalid)]),
         StubServer.route("GET", path, [StubServer.reply(404, "<html>not here</html>")]),
@@ -176,7 +176,7 @@ struct RESTClientRequestTests {
   }
 
   @Test func unknownKindsAreReportedAsNoMatch() async throws {
-    let server = try StubServer(routes: RESTFixtures.discoveryRoutes())
+    let server = try await StubServer.start(routes: RESTFixtures.discoveryRoutes())
     let client = try RESTFixtures.client(server)
     let error = await #expect(throws: KubeError.self) {
       try await client.get(ResourceID(gvk: GroupVersionKind(group: "example.com", version: "v1", kind: "Widget"), namespace: "x", name: "w"))
@@ -185,7 +185,7 @@ struct RESTClientRequestTests {
   }
 
   @Test func discoveryListsResourcesWithSubresourcesAndCachesMappings() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("GET", "/apis/apps/v1/namespaces/llm/deployments/vllm", [StubServer.reply(200, ["kind": "Deployment"])])
       ])

@@ -10,7 +10,7 @@ struct RESTClientRetryTests {
   var podID: ResourceID { ResourceID(gvk: RESTFixtures.podGVK, namespace: "default", name: "web-0") }
 
   @Test func retriesTooManyRequestsAfterTheRetryAfterHeader() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "GET", podPath,
@@ -27,7 +27,7 @@ struct RESTClientRetryTests {
   }
 
   @Test func retriesServiceUnavailableWithJitteredBackoff() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "GET", podPath, [StubServer.reply(503, "<html>down</html>"), StubServer.reply(503), StubServer.reply(200, RESTFixtures.pod("web-0"))])
@@ -42,7 +42,7 @@ struct RESTClientRetryTests {
   }
 
   @Test func givesUpAfterTheConfiguredAttempts() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("GET", podPath, [StubServer.reply(503, RESTFixtures.status(503, "ServiceUnavailable", "overloaded"))])
       ])
@@ -56,7 +56,7 @@ struct RESTClientRetryTests {
   }
 
   @Test func retriesAReadAfterAConnectionReset() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("GET", podPath, [StubServer.reset, StubServer.reply(200, RESTFixtures.pod("web-0"))])
       ])
@@ -66,7 +66,7 @@ struct RESTClientRetryTests {
   }
 
   @Test func doesNotRetryACreateAfterAnInternalError() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "POST", podsPath,
@@ -79,7 +79,7 @@ struct RESTClientRetryTests {
   }
 
   @Test func doesNotRetryACreateAfterAConnectionReset() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("POST", podsPath, [StubServer.reset, StubServer.reply(201, RESTFixtures.pod("web-0"))])
       ])
@@ -90,7 +90,7 @@ struct RESTClientRetryTests {
   }
 
   @Test func retriesACreateRejectedWithTooManyRequests() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "POST", podsPath,
@@ -115,7 +115,7 @@ struct RESTClientRetryTests {
   }
 
   @Test func renewsCredentialsOnceAfterUnauthorized() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "GET", podPath, [StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized")), StubServer.reply(200, RESTFixtures.pod("web-0"))])
@@ -128,7 +128,7 @@ struct RESTClientRetryTests {
   }
 
   @Test func reportsUnauthorizedWhenFreshCredentialsFailToo() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("GET", podPath, [StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized"))])
       ])

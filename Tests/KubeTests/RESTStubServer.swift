@@ -20,7 +20,7 @@ final class StubServer: @unchecked Sendable {
     var clientCA: String?
   }
 
-  init(routes: [Value], tls: TLSFiles? = nil) throws {
+  private init(routes: [Value], tls: TLSFiles? = nil) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("stub-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     var script: Value = ["routes": .array(routes)]
@@ -55,6 +55,16 @@ final class StubServer: @unchecked Sendable {
   }
 
   enum StubError: Error { case didNotStart }
+
+  /// Starts the server on its own thread: waiting for python to come up must not hold a
+  /// thread of the cooperative pool, which the servers under test need too.
+  static func start(routes: [Value], tls: TLSFiles? = nil) async throws -> StubServer {
+    try await withCheckedThrowingContinuation { continuation in
+      Thread {
+        continuation.resume(with: Result { try StubServer(routes: routes, tls: tls) })
+      }.start()
+    }
+  }
 
   deinit {
     // SIGKILL: the child may have inherited a mask that blocks SIGTERM.

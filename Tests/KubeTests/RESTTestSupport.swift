@@ -16,7 +16,14 @@ struct TestPKI: Sendable {
 
   func read(_ name: String) -> Data { FileManager.default.contents(atPath: "\(directory)/\(name)") ?? Data() }
 
-  static let shared: TestPKI = {
+  /// Made off the cooperative pool: openssl runs as a child process we wait for.
+  static func load() async -> TestPKI {
+    await withCheckedContinuation { continuation in
+      Thread { continuation.resume(returning: TestPKI.shared) }.start()
+    }
+  }
+
+  private static let shared: TestPKI = {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pki-\(UUID().uuidString)").path
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"

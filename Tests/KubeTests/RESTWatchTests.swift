@@ -12,7 +12,7 @@ struct RESTWatchTests {
   }
 
   @Test func resumesFromTheLastVersionAfterTheConnectionDrops() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "GET", podsPath, query: "watch=true",
@@ -42,7 +42,7 @@ struct RESTWatchTests {
   }
 
   @Test func watchingFromNowStartsAtTheListedVersion() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("GET", podsPath, query: "watch=true", [StubServer.stream([Self.event("ADDED", "a", rv: "12"), ["end": true]])]),
         StubServer.route("GET", podsPath, [StubServer.reply(200, ["kind": "PodList", "metadata": ["resourceVersion": "11"], "items": []])]),
@@ -57,7 +57,7 @@ struct RESTWatchTests {
 
   @Test func endsWithGoneOnAnExpiredErrorEvent() async throws {
     let expired = RESTFixtures.status(410, "Expired", "too old resource version: 4 (10)")
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "GET", podsPath, query: "watch=true",
@@ -69,7 +69,7 @@ struct RESTWatchTests {
   }
 
   @Test func throwsGoneWhenTheServerRefusesTheVersion() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("GET", podsPath, query: "watch=true", [StubServer.reply(410, RESTFixtures.status(410, "Gone", "too old"))])
       ])
