@@ -149,9 +149,7 @@ public struct APIServer: Sendable {
     var conflicts: [(String, [String])] = []
     for entry in entries where !(entry.manager == manager && entry.operation == "Apply") {
       for leaf in appliedLeaves.intersection(entry.leaves).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-        let liveValue = FieldSet.value(at: leaf, in: live, kind: kind)
-        let newValue = FieldSet.value(at: leaf, in: applied, kind: kind)
-        if liveValue?.canonical != newValue?.canonical { conflicts.append((entry.manager, leaf)) }
+        if Self.differs(at: leaf, old: live, new: applied, kind: kind) { conflicts.append((entry.manager, leaf)) }
       }
     }
     if !conflicts.isEmpty && !force {
@@ -303,9 +301,16 @@ public struct APIServer: Sendable {
   /// Leaves whose value differs between two versions, or that the new version adds.
   static func changedLeaves(from old: Value, to new: Value, kind: String) -> Set<[String]> {
     let newLeaves = FieldSet.leaves(of: new, kind: kind)
-    return newLeaves.filter { leaf in
-      FieldSet.value(at: leaf, in: old, kind: kind)?.canonical != FieldSet.value(at: leaf, in: new, kind: kind)?.canonical
-    }
+    return newLeaves.filter { differs(at: $0, old: old, new: new, kind: kind) }
+  }
+
+  /// A list element's own marker (`.`) changes only when the element comes or goes; its
+  /// fields are compared leaf by leaf, as structured-merge-diff does.
+  static func differs(at leaf: [String], old: Value, new: Value, kind: String) -> Bool {
+    let before = FieldSet.value(at: leaf, in: old, kind: kind)
+    let after = FieldSet.value(at: leaf, in: new, kind: kind)
+    if leaf.last == "." { return (before == nil) != (after == nil) }
+    return before?.canonical != after?.canonical
   }
 
   static func removing(_ leaf: [String], from object: Value, kind: String) -> Value {

@@ -45,7 +45,23 @@ enum Defaulting {
     }
   }
 
+  /// Quantities are strings on the wire (`1` becomes "1", `0.5` becomes "500m"), so a template
+  /// kubectl round-trips through its typed structs compares equal to the stored one.
+  static func canonicalQuantity(_ value: Value) -> Value {
+    switch value {
+    case .int(let i): return .string(String(i))
+    case .float(let d) where d == d.rounded() && abs(d) < 1e15: return .string(String(Int64(d)))
+    case .float(let d): return .string("\(Int64((d * 1000).rounded()))m")
+    default: return value
+    }
+  }
+
   static func defaultPodSpec(_ object: inout Value, at path: [String]) {
+    // A typed client sends `creationTimestamp: null` in templates; the API server drops it.
+    let templateMetadata = Array(path.dropLast()) + ["metadata"]
+    if object[path: templateMetadata + ["creationTimestamp"]]?.isNull == true {
+      object[path: templateMetadata + ["creationTimestamp"]] = nil
+    }
     guard var spec = object[path: path], spec.objectValue != nil else { return }
     if spec["restartPolicy"] == nil { spec["restartPolicy"] = "Always" }
     if spec["terminationGracePeriodSeconds"] == nil { spec["terminationGracePeriodSeconds"] = 30 }
@@ -64,6 +80,10 @@ enum Defaulting {
         if c["terminationMessagePath"] == nil { c["terminationMessagePath"] = "/dev/termination-log" }
         if c["terminationMessagePolicy"] == nil { c["terminationMessagePolicy"] = "File" }
         if c["resources"] == nil { c["resources"] = [:] }
+        for kind in ["limits", "requests"] {
+          guard let amounts = c[path: ["resources", kind]]?.objectValue else { continue }
+          c[path: ["resources", kind]] = .object(amounts.mapValues(canonicalQuantity))
+        }
         if case .array(var ports)? = c["ports"] {
           for p in ports.indices where ports[p]["protocol"] == nil { ports[p]["protocol"] = "TCP" }
           c["ports"] = .array(ports)

@@ -34,6 +34,13 @@ extension SimCluster {
       newRS = write(existing)
     }
     let old = all.filter { $0.uid != newRS?.uid }
+    // Upstream copies the new ReplicaSet's revision onto the Deployment; `kubectl rollout undo`
+    // patches that annotation, so it must exist.
+    if let revision = newRS?.annotations["deployment.kubernetes.io/revision"], deployment.annotations["deployment.kubernetes.io/revision"] != revision {
+      var annotated = deployment
+      annotated[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]] = revision
+      write(annotated)
+    }
 
     if paused {
       // A paused deployment only scales; it does not roll.

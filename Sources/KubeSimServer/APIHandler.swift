@@ -76,6 +76,9 @@ struct APIHandler: Sendable {
     switch (request.method, route.name, route.subresource) {
     case ("GET", nil, _):
       return request.flag("watch") ? try await watch(route, request) : try await list(route, request)
+    case ("GET", let name?, "log") where route.info.kind == "Pod":
+      let pod = try await api.get(try id(route, name), subresource: nil)
+      return .text(PodLog.text(for: pod, container: request.query["container"]))
     case ("GET", let name?, let sub):
       let object = try await api.get(try id(route, name), subresource: sub)
       return .json(status: 200, body: request.wantsTable && sub == nil ? tables.table(for: [object], of: route.info, request: request, resourceVersion: nil) : object)
@@ -170,7 +173,15 @@ struct APIHandler: Sendable {
         initial.append(WatchEvent(type: .bookmark, object: marker))
       }
     }
-    let stream = try await api.watch(route.gvk, namespace: route.namespace, options: options)
+    let stream: AsyncThrowingStream<WatchEvent, any Error>
+    do {
+      stream = try await api.watch(route.gvk, namespace: route.namespace, options: options)
+    } catch where error.isGone {
+      // kube-apiserver answers a too-old resourceVersion inside the watch: 200, then one ERROR event.
+      let (ended, continuation) = AsyncThrowingStream<WatchEvent, any Error>.makeStream()
+      continuation.finish()
+      return .watch(WatchResponse(initial: [WatchEvent(type: .error, object: APIResponse.status(of: error).object)], stream: ended, timeout: nil, encode: { ["type": .string($0.type.rawValue), "object": $0.object] }))
+    }
     let table = request.wantsTable
     let tables = self.tables
     let info = route.info
@@ -188,6 +199,10 @@ struct APIHandler: Sendable {
 
   private func body(_ request: APIRequest) throws(KubeError) -> Value {
     if request.body.isEmpty { throw KubeError.badRequest("the request body is empty") }
+    if request.contentType.contains("protobuf") {
+      // kubectl's typed generators (`create deployment`, `autoscale`) send protobuf; only JSON and YAML are decoded here.
+      throw KubeError.status(Status(code: 415, reason: .unknown, message: "the simulated API server accepts JSON and YAML bodies, not \(request.contentType)"))
+    }
     do {
       if request.contentType.contains("yaml") {
         return try YAMLReader.document(String(decoding: request.body, as: UTF8.self), file: "<request body>")
@@ -198,8 +213,11 @@ struct APIHandler: Sendable {
     }
   }
 
+  /// Without `fieldManager` the manager is the User-Agent's product ("kubectl"), as kube-apiserver names it.
   private func writeOptions(_ request: APIRequest) -> WriteOptions {
-    WriteOptions(fieldManager: request.query["fieldManager"], dryRun: request.query["dryRun"] == "All")
+    let agent = request.headers["user-agent"].flatMap { $0.split(separator: "/").first.map(String.init) }
+    let manager = request.query["fieldManager"].flatMap { $0.isEmpty ? nil : $0 } ?? agent
+    return WriteOptions(fieldManager: manager, dryRun: request.query["dryRun"] == "All")
   }
 
   /// The body's identity must agree with the URL; what it leaves out comes from the URL.

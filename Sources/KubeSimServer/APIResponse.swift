@@ -5,6 +5,8 @@ import Manifest
 /// events the connection writes one per line as they come.
 enum APIResponse: Sendable {
   case json(status: Int, body: Value, headers: [(String, String)] = [])
+  /// Plain text (`pods/log`).
+  case text(String)
   case watch(WatchResponse)
 
   static func error(_ error: KubeError) -> APIResponse {

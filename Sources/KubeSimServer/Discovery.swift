@@ -85,6 +85,9 @@ struct Discovery: Sendable {
       entry["version"] = "v1"
       entry["kind"] = "Scale"
       entry["verbs"] = ["get", "patch", "update"]
+    case "log":
+      entry["kind"] = .string(info.kind)
+      entry["verbs"] = ["get"]
     case "eviction":
       entry["group"] = "policy"
       entry["version"] = "v1"

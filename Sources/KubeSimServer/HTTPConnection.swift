@@ -25,20 +25,29 @@ struct HTTPConnection: Sendable {
       try await connection.executeThenClose { inbound, outbound in
         var head: HTTPRequestHead?
         var body: [UInt8] = []
-        var identity: (user: String, groups: [String])?? = nil
+        // The client certificate is fixed for the connection: read it once, after the handshake.
+        var identityRead = false
+        var identity: (user: String, groups: [String])?
         for try await part in inbound {
           switch part {
           case .head(let next):
             head = next
             body = []
+            // libcurl holds larger bodies back for a second unless told to go on.
+            if next.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+              try await outbound.write(.head(HTTPResponseHead(version: next.version, status: .continue)))
+            }
           case .body(let buffer):
             body.append(contentsOf: buffer.readableBytesView)
           case .end:
             guard let current = head else { continue }
             head = nil
             if dice.roll(faults.connectionResetRate) { return }
-            if identity == nil { identity = .some(await peerIdentity(channel)) }
-            let keepAlive = try await respond(current, body: body, identity: identity ?? nil, outbound: outbound, channel: channel)
+            if !identityRead {
+              identity = await peerIdentity(channel)
+              identityRead = true
+            }
+            let keepAlive = try await respond(current, body: body, identity: identity, outbound: outbound, channel: channel)
             if !keepAlive { return }
           }
         }
@@ -68,6 +77,8 @@ struct HTTPConnection: Sendable {
     switch await handler.handle(request, user: user) {
     case .json(let status, let value, let headers):
       try await write(status: status, body: value, headers: headers, keepAlive: keepAlive, outbound: outbound)
+    case .text(let text):
+      try await write(status: 200, bytes: ByteBuffer(string: text), contentType: "text/plain", headers: [], keepAlive: keepAlive, outbound: outbound)
     case .watch(let watch):
       try await stream(watch, outbound: outbound, channel: channel)
     }
@@ -77,9 +88,17 @@ struct HTTPConnection: Sendable {
   private func write(
     status: Int, body: Value, headers extra: [(String, String)], keepAlive: Bool, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
   ) async throws {
-    let bytes = ByteBuffer(string: JSON.string(body))
+    try await write(
+      status: status, bytes: ByteBuffer(string: JSON.string(body)), contentType: "application/json", headers: extra, keepAlive: keepAlive,
+      outbound: outbound)
+  }
+
+  private func write(
+    status: Int, bytes: ByteBuffer, contentType: String, headers extra: [(String, String)], keepAlive: Bool,
+    outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+  ) async throws {
     var headers = HTTPHeaders()
-    headers.add(name: "Content-Type", value: "application/json")
+    headers.add(name: "Content-Type", value: contentType)
     headers.add(name: "Content-Length", value: String(bytes.readableBytes))
     headers.add(name: "Cache-Control", value: "no-cache, private")
     if !keepAlive { headers.add(name: "Connection", value: "close") }
@@ -135,22 +154,28 @@ struct HTTPConnection: Sendable {
   }
 }
 
-/// Open connections, so shutdown can close them (which also ends their watches).
+/// Open connections, so shutdown can close them (which also ends their watches). Once
+/// closed, a connection still arriving from the accept queue is closed at once.
 final class ConnectionRegistry: Sendable {
-  private let state = Mutex<(next: Int, channels: [Int: any Channel])>((0, [:]))
+  private let state = Mutex<(next: Int, closed: Bool, channels: [Int: any Channel])>((0, false, [:]))
 
   func add(_ channel: any Channel) -> Int {
-    state.withLock { state in
+    let (key, closed) = state.withLock { state in
       state.next += 1
-      state.channels[state.next] = channel
-      return state.next
+      if !state.closed { state.channels[state.next] = channel }
+      return (state.next, state.closed)
     }
+    if closed { channel.close(promise: nil) }
+    return key
   }
 
   func remove(_ key: Int) { _ = state.withLock { $0.channels.removeValue(forKey: key) } }
 
   func closeAll() {
-    let channels = state.withLock { Array($0.channels.values) }
+    let channels = state.withLock { state in
+      state.closed = true
+      return Array(state.channels.values)
+    }
     for channel in channels { channel.close(promise: nil) }
   }
 }

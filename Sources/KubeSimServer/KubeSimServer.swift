@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// The simulated cluster served over HTTP(S) on 127.0.0.1 with the Kubernetes REST paths,
 /// so `kubectl` and the REST client drive it unmodified. With `speed` > 0 a background task
@@ -23,11 +24,13 @@ public actor KubeSimServer {
   private var serverChannel: (any Channel)?
   private var acceptTask: Task<Void, Never>?
   private var tickTask: Task<Void, Never>?
-  private let registry = ConnectionRegistry()
+  private var registry = ConnectionRegistry()
+  private let speed: SpeedSetting
 
   public init(sim: KubeSim, options: ServerOptions = ServerOptions()) {
     self.sim = sim
     self.options = options
+    speed = SpeedSetting(options.speed)
   }
 
   /// Binds, generates the PKI (with TLS) and starts serving; calling it again returns the same endpoint.
@@ -37,7 +40,7 @@ public actor KubeSimServer {
     var admin: IssuedCertificate?
     var caPEM: String?
     if options.tls {
-      let pki = try PKI()
+      let pki = try options.certificateAuthority.map(PKI.init(authority:)) ?? self.pki ?? PKI()
       self.pki = pki
       let serving = try pki.serverCertificate()
       admin = try pki.clientCertificate(user: Authenticator.adminName, groups: Authenticator.adminGroups)
@@ -52,13 +55,14 @@ public actor KubeSimServer {
       sslContext = try NIOSSLContext(configuration: configuration)
     }
     let token = Self.randomToken()
+    let tlsContext = sslContext
     let bound = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
       .bind(host: "127.0.0.1", port: options.port) { channel in
         channel.eventLoop.makeCompletedFuture {
-          if let sslContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext)) }
+          if let tlsContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext)) }
           try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
           return try HTTPChannel(wrappingChannelSynchronously: channel)
         }
@@ -73,6 +77,7 @@ public actor KubeSimServer {
       try? await bound.channel.close()
       throw error
     }
+    registry = ConnectionRegistry()
     let clock = sim.clock
     let handler = APIHandler(api: sim, discovery: discovery, serverAddress: address, tables: TableRenderer(now: { clock.now }))
     let connection = HTTPConnection(
@@ -87,7 +92,7 @@ public actor KubeSimServer {
         }
       }
     }
-    if options.speed > 0 { tickTask = Self.ticker(sim: sim, speed: options.speed) }
+    tickTask = Self.ticker(sim: sim, speed: speed)
     let endpoint = ServerEndpoint(
       url: "\(options.tls ? "https" : "http")://\(address)", port: port, caPEM: caPEM,
       clientCertificatePEM: admin?.certificatePEM, clientKeyPEM: admin?.keyPEM, token: token)
@@ -101,6 +106,16 @@ public actor KubeSimServer {
     guard let pki else { throw KubeError.configuration("the server has no PKI: start it with tls on") }
     return try pki.clientCertificate(user: user, groups: groups)
   }
+
+  /// The CA and its key (TLS only; after `start`), to pass back as
+  /// `ServerOptions.certificateAuthority` when the cluster is served again.
+  public func certificateAuthority() throws -> IssuedCertificate {
+    guard let pki else { throw KubeError.configuration("the server has no PKI: start it with tls on") }
+    return try pki.authority
+  }
+
+  /// Virtual seconds per real second from now on; 0 stops the clock.
+  public nonisolated func setSpeed(_ speed: Double) { self.speed.set(speed) }
 
   /// Stops accepting, closes every connection (ending their watches) and stops the clock.
   public func shutdown() async {
@@ -116,7 +131,7 @@ public actor KubeSimServer {
 
   /// Advances virtual time in small real-time steps; each step covers the real time since the
   /// last one, so a slow step does not slow the virtual clock down.
-  static func ticker(sim: KubeSim, speed: Double) -> Task<Void, Never> {
+  static func ticker(sim: KubeSim, speed: SpeedSetting) -> Task<Void, Never> {
     Task {
       let clock = ContinuousClock()
       var last = clock.now
@@ -125,7 +140,9 @@ public actor KubeSimServer {
         let now = clock.now
         let elapsed = last.duration(to: now)
         last = now
-        let seconds = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * speed
+        let factor = speed.value
+        guard factor > 0 else { continue }
+        let seconds = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * factor
         await sim.advance(by: .nanoseconds(Int64(seconds * 1e9)))
       }
     }
@@ -135,4 +152,12 @@ public actor KubeSimServer {
     var generator = SystemRandomNumberGenerator()
     return (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }.joined()
   }
+}
+
+/// The clock speed, changeable while the ticker runs.
+final class SpeedSetting: Sendable {
+  private let storage: Mutex<Double>
+  init(_ value: Double) { storage = Mutex(value) }
+  var value: Double { storage.withLock { $0 } }
+  func set(_ value: Double) { storage.withLock { $0 = max(0, value) } }
 }

@@ -9,6 +9,11 @@ public struct IssuedCertificate: Sendable, Hashable, CustomStringConvertible {
   public var keyPEM: String
 
   public var description: String { "certificate (key ***)" }
+
+  public init(certificatePEM: String, keyPEM: String) {
+    self.certificatePEM = certificatePEM
+    self.keyPEM = keyPEM
+  }
 }
 
 /// The server's throwaway PKI, made at start: a CA, a serving certificate for 127.0.0.1 and
@@ -35,6 +40,18 @@ struct PKI: Sendable {
         SubjectKeyIdentifier(hash: caKey.publicKey)
       },
       issuerPrivateKey: caKey)
+  }
+
+  /// Reuses a CA saved from an earlier run, so kubeconfigs written then stay valid.
+  init(authority: IssuedCertificate) throws {
+    caCertificate = try Certificate(pemEncoded: authority.certificatePEM)
+    caKey = try Certificate.PrivateKey(pemEncoded: authority.keyPEM)
+    caName = caCertificate.subject
+  }
+
+  /// The CA with its key, for a caller that persists it.
+  var authority: IssuedCertificate {
+    get throws { IssuedCertificate(certificatePEM: try caPEM, keyPEM: try caKey.serializeAsPEM().pemString) }
   }
 
   var caPEM: String {

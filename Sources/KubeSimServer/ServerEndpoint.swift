@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Kube
 
 /// Where a started server listens and how to authenticate to it as the admin user.

@@ -14,10 +14,13 @@ public struct ServerOptions: Sendable {
   /// port of kube-apiserver). A wrong token is still refused.
   public var anonymousUser: ServerUser?
   public var faults: ServerFaults
+  /// A CA (from `KubeSimServer.certificateAuthority()` of an earlier run) to sign with instead
+  /// of a new one, so certificates and kubeconfigs issued before a restart stay valid.
+  public var certificateAuthority: IssuedCertificate?
 
   public init(
     tls: Bool = true, port: Int = 0, speed: Double = 0, users: [ServerUser] = [], anonymousUser: ServerUser? = nil,
-    faults: ServerFaults = ServerFaults()
+    faults: ServerFaults = ServerFaults(), certificateAuthority: IssuedCertificate? = nil
   ) {
     self.tls = tls
     self.port = port
@@ -25,6 +28,7 @@ public struct ServerOptions: Sendable {
     self.users = users
     self.anonymousUser = anonymousUser
     self.faults = faults
+    self.certificateAuthority = certificateAuthority
   }
 
   /// The admin, for `anonymousUser` on a plain-HTTP server that kubectl talks to.

@@ -49,11 +49,19 @@ struct Kubectl: Sendable {
     try process.run()
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
-    async let stdoutData = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-    async let stderrData = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+    // Blocking reads stay off the cooperative pool: on a small machine they would starve
+    // the server that kubectl is waiting for.
+    async let stdoutData = Self.offPool { out.fileHandleForReading.readDataToEndOfFile() }
+    async let stderrData = Self.offPool { err.fileHandleForReading.readDataToEndOfFile() }
     let (o, e) = await (stdoutData, stderrData)
-    await Task.detached { process.waitUntilExit() }.value
+    await Self.offPool { process.waitUntilExit() }
     return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+  }
+
+  static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+      Thread.detachNewThread { continuation.resume(returning: work()) }
+    }
   }
 
   func remove() { try? FileManager.default.removeItem(at: directory) }
