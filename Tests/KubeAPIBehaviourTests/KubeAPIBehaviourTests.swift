@@ -122,7 +122,7 @@ struct KubeAPIBehaviourTests {
     let containers = strategic[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []
     #expect(containers.count == 1)
     #expect(containers.first?["image"] == "vllm:v2")
-    #expect(containers.first?[path: ["resources", "limits", "nvidia.com/gpu"]] == 1)
+    #expect([.int(1), .string("1")].contains(containers.first?[path: ["resources", "limits", "nvidia.com/gpu"]]))
     let applied = try await h.api.patch(
       id, type: .apply, body: ["metadata": ["annotations": ["note": "x"]]], subresource: nil, options: WriteOptions(fieldManager: "annotator"))
     #expect(applied[path: ["metadata", "annotations", "note"]] == "x")
