@@ -2,7 +2,6 @@ import Foundation
 import Kube
 import KubeSim
 import KubeSimServer
-import Logging
 import Manifest
 import Synchronization
 import Testing
@@ -45,15 +44,9 @@ struct Harness: Sendable {
       let transport = CountingTransport(inner: curl, log: wire)
       let client = try RESTClient(
         connection: connection, credentials: TokenSource(token: endpoint.token), transport: transport, retry: retry,
-        clock: clock, logger: Self.logger)
+        clock: clock)
       return Harness(api: client, sim: sim, server: server, wire: wire, clock: clock, transport: curl)
     }
-  }
-
-  static var logger: Logger {
-    var logger = Logger(label: "behaviour.rest")
-    if ProcessInfo.processInfo.environment["REST_DEBUG"] != nil { logger.logLevel = .debug }
-    return logger
   }
 
   func close() async {

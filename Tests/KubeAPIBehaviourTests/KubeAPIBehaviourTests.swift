@@ -224,6 +224,34 @@ struct KubeAPIBehaviourTests {
     await h.close()
   }
 
+  @Test(arguments: Backend.allCases)
+  func resourceWatcherRelistsWhenItsWatchIsGone(_ backend: Backend) async throws {
+    // Half the watch calls answer 410: each one sends the watcher back to a fresh list.
+    let faults = [Scenario.Fault(verb: "watch", rate: 0.5, code: 410)]
+    let h = try await Harness.make(backend, sim: KubeSim(scenario: Fixtures.scenario(faults: faults, seed: 5)))
+    _ = try await h.api.create(Fixtures.configMap("early"), options: WriteOptions())
+    let watcher = ResourceWatcher(api: h.api, gvk: Fixtures.configMapGVK, namespace: "llm", clock: h.clock)
+    var events = watcher.events().makeAsyncIterator()
+    guard case .synced(let first) = try await events.next() else { Issue.record("expected the initial list"); return }
+    #expect(first.compactMap(\.name) == ["early"])
+    _ = try await h.api.create(Fixtures.configMap("late"), options: WriteOptions())
+    // "late" arrives either as a watch event or in a relist after a 410; either way nothing is lost.
+    var lists = 1
+    var sawLate = false
+    while !sawLate, lists < 20, let event = try await events.next() {
+      switch event {
+      case .synced(let items):
+        lists += 1
+        sawLate = items.compactMap(\.name) == ["early", "late"]
+      case .added(let object): sawLate = object.name == "late"
+      case .modified, .deleted: Issue.record("unexpected \(event)")
+      }
+    }
+    #expect(sawLate)
+    #expect(lists > 1)
+    await h.close()
+  }
+
   /// A cluster with `changes` writes behind it, restored from its snapshot: the change log
   /// starts at the current version.
   static func restartedCluster(changes: Int) async throws -> KubeSim {
