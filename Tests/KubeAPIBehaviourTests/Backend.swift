@@ -87,6 +87,8 @@ struct CountingTransport: HTTPTransport {
     return try await inner.stream(request)
   }
 
+  func closeIdleConnections() { inner.closeIdleConnections() }
+
   static func path(_ url: String) -> String {
     URLComponents(string: url)?.path ?? url
   }

@@ -162,6 +162,9 @@ public final class RESTClient: KubeAPI {
     _ = try await execute(RESTCall(method: "POST", path: path, body: eviction, safety: .notIdempotent))
   }
 
+  /// Closes kept-alive connections; the next call dials again.
+  public func closeIdleConnections() { transport.closeIdleConnections() }
+
   // MARK: - Helpers
 
   /// The connection's namespace for a namespaced resource named without one.
