@@ -106,6 +106,18 @@ struct RESTTransportTests {
     #expect(rest == "second\n")
   }
 
+  @Test func treatsASilentStreamAsLost() async throws {
+    let server = try await StubServer.start(routes: [
+      StubServer.route("GET", "/watch", [StubServer.stream([["wait": "never"]])])
+    ])
+    let transport = try CurlTransport(configuration: TransportConfiguration(streamIdleTimeout: .seconds(1)))
+    let response = try await transport.stream(HTTPRequest(method: "GET", url: "\(server.url)/watch"))
+    #expect(response.head.status == 200)
+    var chunks = response.body.makeAsyncIterator()
+    let error = await #expect(throws: TransportError.self) { while try await chunks.next() != nil {} }
+    #expect(error?.kind == .timedOut)
+  }
+
   @Test func reportsAResetConnectionAsLost() async throws {
     let server = try await StubServer.start(routes: [StubServer.route("GET", "/x", [StubServer.reset])])
     let transport = try CurlTransport(configuration: TransportConfiguration())
