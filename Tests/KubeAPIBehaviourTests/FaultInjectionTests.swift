@@ -32,14 +32,18 @@ struct FaultInjectionTests {
   @Test func doesNotRepeatACreateThatFailedWithAnInternalError() async throws {
     let sim = KubeSim(scenario: Fixtures.scenario(faults: [Scenario.Fault(verb: "create", rate: 1, code: 500)]))
     let h = try await Harness.make(.rest, sim: sim, retry: RetryPolicy(maxAttempts: 5))
-    let error = await #expect(throws: KubeError.self) { try await h.api.create(Fixtures.configMap("once"), options: WriteOptions()) }
+    let error = await #expect(throws: KubeError.self) {
+      try await h.api.create(Fixtures.configMap("once"), options: WriteOptions())
+    }
     #expect(error?.code == 500)
     #expect(h.wire?.count("POST", "/api/v1/namespaces/llm/configmaps") == 1)
     await h.close()
   }
 
   @Test func retriesAnInjectedTooManyRequestsOnCreate() async throws {
-    let sim = KubeSim(scenario: Fixtures.scenario(faults: [Scenario.Fault(verb: "create", rate: 0.5, code: 429, retryAfterSeconds: 1)], seed: 3))
+    let sim = KubeSim(
+      scenario: Fixtures.scenario(
+        faults: [Scenario.Fault(verb: "create", rate: 0.5, code: 429, retryAfterSeconds: 1)], seed: 3))
     let h = try await Harness.make(.rest, sim: sim, retry: RetryPolicy(maxAttempts: 12))
     for i in 0..<6 { _ = try await h.api.create(Fixtures.configMap("t-\(i)"), options: WriteOptions()) }
     #expect(try await h.api.list(Fixtures.configMapGVK, namespace: "llm").items.count == 6)
@@ -66,7 +70,8 @@ struct FaultInjectionTests {
       .rest, sim: KubeSim(scenario: Fixtures.scenario()), faults: ServerFaults(watchEventLimit: 2))
     let start = try await h.api.list(Fixtures.configMapGVK, namespace: "llm").resourceVersion
     let stream = try await h.api.watch(
-      Fixtures.configMapGVK, namespace: "llm", options: ListOptions(resourceVersion: start, allowWatchBookmarks: bookmarks))
+      Fixtures.configMapGVK, namespace: "llm",
+      options: ListOptions(resourceVersion: start, allowWatchBookmarks: bookmarks))
     for i in 0..<7 { _ = try await h.api.create(Fixtures.configMap("w-\(i)"), options: WriteOptions()) }
     var names: [String] = []
     for try await event in stream where event.type != .bookmark {

@@ -13,7 +13,8 @@ enum Fixtures {
   static func scenario(nodes: Int = 3, faults: [Scenario.Fault] = [], seed: UInt64 = 7) -> Scenario {
     Scenario(
       nodes: (1...nodes).map {
-        Scenario.Node(name: "gpu-\($0)", allocatable: ["cpu": 16, "memory": 128 * 1_073_741_824, "nvidia.com/gpu": 1, "pods": 110])
+        Scenario.Node(
+          name: "gpu-\($0)", allocatable: ["cpu": 16, "memory": 128 * 1_073_741_824, "nvidia.com/gpu": 1, "pods": 110])
       },
       defaults: Scenario.ImageBehaviour(pullSeconds: 10, modelLoadSeconds: 0),
       objects: [["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "llm"]]],
@@ -21,7 +22,10 @@ enum Fixtures {
   }
 
   static func configMap(_ name: String, labels: Value = [:], data: Value = ["k": "v"]) -> Value {
-    ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "llm", "labels": labels], "data": data]
+    [
+      "apiVersion": "v1", "kind": "ConfigMap",
+      "metadata": ["name": .string(name), "namespace": "llm", "labels": labels], "data": data,
+    ]
   }
 
   static func configMapID(_ name: String) -> ResourceID { ResourceID(gvk: configMapGVK, namespace: "llm", name: name) }
@@ -34,7 +38,9 @@ enum Fixtures {
         "selector": ["matchLabels": ["app": "vllm"]],
         "template": [
           "metadata": ["labels": ["app": "vllm"]],
-          "spec": ["containers": [["name": "vllm", "image": .string(image), "resources": ["limits": ["nvidia.com/gpu": 1]]]]],
+          "spec": [
+            "containers": [["name": "vllm", "image": .string(image), "resources": ["limits": ["nvidia.com/gpu": 1]]]]
+          ],
         ],
       ],
     ]

@@ -13,24 +13,28 @@ struct KubeAPIBehaviourTests {
     let h = try await Harness.make(backend, sim: KubeSim(scenario: Fixtures.scenario()))
     for i in 0..<5 {
       let created = try await h.api.create(
-        Fixtures.configMap("cm-\(i)", labels: ["tier": i % 2 == 0 ? "gpu" : "cpu"]), options: WriteOptions(fieldManager: "test"))
+        Fixtures.configMap("cm-\(i)", labels: ["tier": i % 2 == 0 ? "gpu" : "cpu"]),
+        options: WriteOptions(fieldManager: "test"))
       #expect(created[path: ["metadata", "uid"]] != nil)
     }
     let fetched = try await h.api.get(Fixtures.configMapID("cm-3"))
     #expect(fetched.kind == "ConfigMap")
     #expect(fetched["data"] == ["k": "v"])
 
-    let gpu = try await h.api.list(Fixtures.configMapGVK, namespace: "llm", options: ListOptions(labelSelector: "tier in (gpu)"))
+    let gpu = try await h.api.list(
+      Fixtures.configMapGVK, namespace: "llm", options: ListOptions(labelSelector: "tier in (gpu)"))
     #expect(gpu.items.compactMap(\.name) == ["cm-0", "cm-2", "cm-4"])
     #expect(gpu.items.allSatisfy { $0.apiVersion == "v1" && $0.kind == "ConfigMap" })
-    let byName = try await h.api.list(Fixtures.configMapGVK, namespace: nil, options: ListOptions(fieldSelector: "metadata.name=cm-1"))
+    let byName = try await h.api.list(
+      Fixtures.configMapGVK, namespace: nil, options: ListOptions(fieldSelector: "metadata.name=cm-1"))
     #expect(byName.items.compactMap(\.name) == ["cm-1"])
 
     var names: [String] = []
     var token: String?
     var pages = 0
     repeat {
-      let page = try await h.api.list(Fixtures.configMapGVK, namespace: "llm", options: ListOptions(limit: 2, continueToken: token))
+      let page = try await h.api.list(
+        Fixtures.configMapGVK, namespace: "llm", options: ListOptions(limit: 2, continueToken: token))
       names += page.items.compactMap(\.name)
       token = page.continueToken
       pages += 1
@@ -38,7 +42,9 @@ struct KubeAPIBehaviourTests {
     #expect(pages == 3)
     #expect(names == (0..<5).map { "cm-\($0)" })
 
-    let duplicate = await #expect(throws: KubeError.self) { try await h.api.create(Fixtures.configMap("cm-0"), options: WriteOptions()) }
+    let duplicate = await #expect(throws: KubeError.self) {
+      try await h.api.create(Fixtures.configMap("cm-0"), options: WriteOptions())
+    }
     #expect(duplicate?.isAlreadyExists == true)
     #expect(duplicate?.description == "configmaps \"cm-0\" already exists")
     let missing = await #expect(throws: KubeError.self) { try await h.api.get(Fixtures.deploymentID) }
@@ -52,12 +58,15 @@ struct KubeAPIBehaviourTests {
     let h = try await Harness.make(backend, sim: KubeSim(scenario: Fixtures.scenario()))
     let start = try await h.api.list(Fixtures.configMapGVK, namespace: "llm").resourceVersion
     _ = try await h.api.create(Fixtures.configMap("w"), options: WriteOptions())
-    _ = try await h.api.patch(Fixtures.configMapID("w"), type: .merge, body: ["data": ["k": "v2"]], subresource: nil, options: WriteOptions())
+    _ = try await h.api.patch(
+      Fixtures.configMapID("w"), type: .merge, body: ["data": ["k": "v2"]], subresource: nil, options: WriteOptions())
     _ = try await h.api.delete(Fixtures.configMapID("w"), options: DeleteOptions())
-    let stream = try await h.api.watch(Fixtures.configMapGVK, namespace: "llm", options: ListOptions(resourceVersion: start))
+    let stream = try await h.api.watch(
+      Fixtures.configMapGVK, namespace: "llm", options: ListOptions(resourceVersion: start))
     var seen: [String] = []
     for try await event in stream {
-      seen.append("\(event.type.rawValue) \(event.object.name ?? "") \(event.object[path: ["data", "k"]]?.stringValue ?? "")")
+      seen.append(
+        "\(event.type.rawValue) \(event.object.name ?? "") \(event.object[path: ["data", "k"]]?.stringValue ?? "")")
       if seen.count == 3 { break }
     }
     #expect(seen == ["ADDED w v", "MODIFIED w v2", "DELETED w v2"])
@@ -71,7 +80,8 @@ struct KubeAPIBehaviourTests {
     let sim = try await Self.restartedCluster(changes: 3)
     let h = try await Harness.make(backend, sim: sim)
     let error = await #expect(throws: KubeError.self) {
-      let stream = try await h.api.watch(Fixtures.configMapGVK, namespace: "llm", options: ListOptions(resourceVersion: "1"))
+      let stream = try await h.api.watch(
+        Fixtures.configMapGVK, namespace: "llm", options: ListOptions(resourceVersion: "1"))
       for try await _ in stream {}
     }
     #expect(error?.code == 410)
@@ -82,9 +92,11 @@ struct KubeAPIBehaviourTests {
   @Test(arguments: Backend.allCases)
   func serverSideApplyReportsConflictsNamingTheManagerAndForceTakesOver(_ backend: Backend) async throws {
     let h = try await Harness.make(backend, sim: KubeSim(scenario: Fixtures.scenario()))
-    _ = try await h.api.apply(Fixtures.configMap("ssa", data: ["k": "mine"]), options: ApplyOptions(fieldManager: "release"))
+    _ = try await h.api.apply(
+      Fixtures.configMap("ssa", data: ["k": "mine"]), options: ApplyOptions(fieldManager: "release"))
     let conflict = await #expect(throws: KubeError.self) {
-      try await h.api.apply(Fixtures.configMap("ssa", data: ["k": "theirs"]), options: ApplyOptions(fieldManager: "kubectl-edit"))
+      try await h.api.apply(
+        Fixtures.configMap("ssa", data: ["k": "theirs"]), options: ApplyOptions(fieldManager: "kubectl-edit"))
     }
     #expect(conflict?.code == 409)
     #expect(conflict?.isConflict == true)
@@ -92,9 +104,11 @@ struct KubeAPIBehaviourTests {
     #expect(conflict?.causes.map(\.type) == ["FieldManagerConflict"])
 
     let forced = try await h.api.apply(
-      Fixtures.configMap("ssa", data: ["k": "theirs"]), options: ApplyOptions(fieldManager: "kubectl-edit", force: true))
+      Fixtures.configMap("ssa", data: ["k": "theirs"]), options: ApplyOptions(fieldManager: "kubectl-edit", force: true)
+    )
     #expect(forced[path: ["data", "k"]] == "theirs")
-    let managers = forced[path: ["metadata", "managedFields"]]?.arrayValue?.compactMap { $0["manager"]?.stringValue } ?? []
+    let managers =
+      forced[path: ["metadata", "managedFields"]]?.arrayValue?.compactMap { $0["manager"]?.stringValue } ?? []
     #expect(managers.contains("kubectl-edit"))
 
     let dryRun = try await h.api.apply(
@@ -110,10 +124,12 @@ struct KubeAPIBehaviourTests {
     _ = try await h.api.apply(Fixtures.deployment(replicas: 1), options: ApplyOptions(fieldManager: "release"))
     let id = Fixtures.deploymentID
     let json = try await h.api.patch(
-      id, type: .json, body: [["op": "replace", "path": "/spec/replicas", "value": 2]], subresource: nil, options: WriteOptions(fieldManager: "t"))
+      id, type: .json, body: [["op": "replace", "path": "/spec/replicas", "value": 2]], subresource: nil,
+      options: WriteOptions(fieldManager: "t"))
     #expect(json[path: ["spec", "replicas"]] == 2)
     let merge = try await h.api.patch(
-      id, type: .merge, body: ["metadata": ["labels": ["team": "ml"]]], subresource: nil, options: WriteOptions(fieldManager: "t"))
+      id, type: .merge, body: ["metadata": ["labels": ["team": "ml"]]], subresource: nil,
+      options: WriteOptions(fieldManager: "t"))
     #expect(merge[path: ["metadata", "labels", "team"]] == "ml")
     let strategic = try await h.api.patch(
       id, type: .strategicMerge,
@@ -124,10 +140,12 @@ struct KubeAPIBehaviourTests {
     #expect(containers.first?["image"] == "vllm:v2")
     #expect([.int(1), .string("1")].contains(containers.first?[path: ["resources", "limits", "nvidia.com/gpu"]]))
     let applied = try await h.api.patch(
-      id, type: .apply, body: ["metadata": ["annotations": ["note": "x"]]], subresource: nil, options: WriteOptions(fieldManager: "annotator"))
+      id, type: .apply, body: ["metadata": ["annotations": ["note": "x"]]], subresource: nil,
+      options: WriteOptions(fieldManager: "annotator"))
     #expect(applied[path: ["metadata", "annotations", "note"]] == "x")
     let bad = await #expect(throws: KubeError.self) {
-      try await h.api.patch(id, type: .json, body: [["op": "remove", "path": "/spec/nothing"]], subresource: nil, options: WriteOptions())
+      try await h.api.patch(
+        id, type: .json, body: [["op": "remove", "path": "/spec/nothing"]], subresource: nil, options: WriteOptions())
     }
     #expect(bad?.code == 422)
     await h.close()
@@ -182,7 +200,8 @@ struct KubeAPIBehaviourTests {
     #expect(scale.apiVersion == "autoscaling/v1")
     #expect(scale[path: ["spec", "replicas"]] == 1)
     _ = try await h.api.patch(
-      Fixtures.deploymentID, type: .merge, body: ["spec": ["replicas": 3]], subresource: "scale", options: WriteOptions(fieldManager: "hpa"))
+      Fixtures.deploymentID, type: .merge, body: ["spec": ["replicas": 3]], subresource: "scale",
+      options: WriteOptions(fieldManager: "hpa"))
     #expect(try await h.api.get(Fixtures.deploymentID)[path: ["spec", "replicas"]] == 3)
 
     var object = try await h.api.get(Fixtures.deploymentID)
@@ -214,12 +233,18 @@ struct KubeAPIBehaviourTests {
     for i in 0..<3 { _ = try await h.api.create(Fixtures.configMap("r-\(i)"), options: WriteOptions()) }
     let watcher = ResourceWatcher(api: h.api, gvk: Fixtures.configMapGVK, namespace: "llm", pageSize: 2, clock: h.clock)
     var events = watcher.events().makeAsyncIterator()
-    guard case .synced(let initial) = try await events.next() else { Issue.record("expected the initial list"); return }
+    guard case .synced(let initial) = try await events.next() else {
+      Issue.record("expected the initial list")
+      return
+    }
     #expect(initial.compactMap(\.name) == ["r-0", "r-1", "r-2"])
     _ = try await h.api.create(Fixtures.configMap("r-3"), options: WriteOptions())
     _ = try await h.api.delete(Fixtures.configMapID("r-0"), options: DeleteOptions())
     #expect(try await events.next() == .added(try await h.api.get(Fixtures.configMapID("r-3"))))
-    guard case .deleted(let deleted) = try await events.next() else { Issue.record("expected a deletion"); return }
+    guard case .deleted(let deleted) = try await events.next() else {
+      Issue.record("expected a deletion")
+      return
+    }
     #expect(deleted.name == "r-0")
     await h.close()
   }
@@ -232,7 +257,10 @@ struct KubeAPIBehaviourTests {
     _ = try await h.api.create(Fixtures.configMap("early"), options: WriteOptions())
     let watcher = ResourceWatcher(api: h.api, gvk: Fixtures.configMapGVK, namespace: "llm", clock: h.clock)
     var events = watcher.events().makeAsyncIterator()
-    guard case .synced(let first) = try await events.next() else { Issue.record("expected the initial list"); return }
+    guard case .synced(let first) = try await events.next() else {
+      Issue.record("expected the initial list")
+      return
+    }
     #expect(first.compactMap(\.name) == ["early"])
     _ = try await h.api.create(Fixtures.configMap("late"), options: WriteOptions())
     // "late" arrives either as a watch event or in a relist after a 410; either way nothing is lost.

@@ -15,7 +15,8 @@ struct RESTClientRetryTests {
         StubServer.route(
           "GET", podPath,
           [
-            StubServer.reply(429, RESTFixtures.status(429, "TooManyRequests", "slow down"), headers: ["Retry-After": "3"]),
+            StubServer.reply(
+              429, RESTFixtures.status(429, "TooManyRequests", "slow down"), headers: ["Retry-After": "3"]),
             StubServer.reply(200, RESTFixtures.pod("web-0")),
           ])
       ])
@@ -30,7 +31,11 @@ struct RESTClientRetryTests {
     let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
-          "GET", podPath, [StubServer.reply(503, "<html>down</html>"), StubServer.reply(503), StubServer.reply(200, RESTFixtures.pod("web-0"))])
+          "GET", podPath,
+          [
+            StubServer.reply(503, "<html>down</html>"), StubServer.reply(503),
+            StubServer.reply(200, RESTFixtures.pod("web-0")),
+          ])
       ])
     let clock = RecordingClock()
     let retry = RetryPolicy(initialBackoff: .milliseconds(100), maxBackoff: .seconds(1), jitter: 0.5)
@@ -44,7 +49,8 @@ struct RESTClientRetryTests {
   @Test func givesUpAfterTheConfiguredAttempts() async throws {
     let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
-        StubServer.route("GET", podPath, [StubServer.reply(503, RESTFixtures.status(503, "ServiceUnavailable", "overloaded"))])
+        StubServer.route(
+          "GET", podPath, [StubServer.reply(503, RESTFixtures.status(503, "ServiceUnavailable", "overloaded"))])
       ])
     let clock = RecordingClock()
     let client = try RESTFixtures.client(server, clock: clock, retry: RetryPolicy(maxAttempts: 3))
@@ -70,10 +76,15 @@ struct RESTClientRetryTests {
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "POST", podsPath,
-          [StubServer.reply(500, RESTFixtures.status(500, "InternalError", "etcd hiccup")), StubServer.reply(201, RESTFixtures.pod("web-0"))])
+          [
+            StubServer.reply(500, RESTFixtures.status(500, "InternalError", "etcd hiccup")),
+            StubServer.reply(201, RESTFixtures.pod("web-0")),
+          ])
       ])
     let client = try RESTFixtures.client(server)
-    let error = await #expect(throws: KubeError.self) { try await client.create(RESTFixtures.pod("web-0"), options: WriteOptions()) }
+    let error = await #expect(throws: KubeError.self) {
+      try await client.create(RESTFixtures.pod("web-0"), options: WriteOptions())
+    }
     #expect(error?.code == 500)
     #expect(try server.requests("POST", podsPath).count == 1)
   }
@@ -84,8 +95,13 @@ struct RESTClientRetryTests {
         StubServer.route("POST", podsPath, [StubServer.reset, StubServer.reply(201, RESTFixtures.pod("web-0"))])
       ])
     let client = try RESTFixtures.client(server)
-    let error = await #expect(throws: KubeError.self) { try await client.create(RESTFixtures.pod("web-0"), options: WriteOptions()) }
-    guard case .transport = error else { Issue.record("expected a transport error, got \(String(describing: error))"); return }
+    let error = await #expect(throws: KubeError.self) {
+      try await client.create(RESTFixtures.pod("web-0"), options: WriteOptions())
+    }
+    guard case .transport = error else {
+      Issue.record("expected a transport error, got \(String(describing: error))")
+      return
+    }
     #expect(try server.requests("POST", podsPath).count == 1)
   }
 
@@ -94,7 +110,11 @@ struct RESTClientRetryTests {
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "POST", podsPath,
-          [StubServer.reply(429, RESTFixtures.status(429, "TooManyRequests", "busy", details: ["retryAfterSeconds": 2])), StubServer.reply(201, RESTFixtures.pod("web-0"))])
+          [
+            StubServer.reply(
+              429, RESTFixtures.status(429, "TooManyRequests", "busy", details: ["retryAfterSeconds": 2])),
+            StubServer.reply(201, RESTFixtures.pod("web-0")),
+          ])
       ])
     let clock = RecordingClock()
     _ = try await RESTFixtures.client(server, clock: clock).create(RESTFixtures.pod("web-0"), options: WriteOptions())
@@ -109,7 +129,10 @@ struct RESTClientRetryTests {
       connection: connection, credentials: StaticCredentials(value: .bearerToken("s3cr3t-token")),
       retry: RetryPolicy(maxAttempts: 3), clock: clock)
     let error = await #expect(throws: KubeError.self) { try await client.discovery() }
-    guard case .transport(let message) = error else { Issue.record("expected a transport error"); return }
+    guard case .transport(let message) = error else {
+      Issue.record("expected a transport error")
+      return
+    }
     #expect(!message.contains("s3cr3t"))
     #expect(clock.sleeps.count == 2)
   }
@@ -118,7 +141,11 @@ struct RESTClientRetryTests {
     let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
-          "GET", podPath, [StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized")), StubServer.reply(200, RESTFixtures.pod("web-0"))])
+          "GET", podPath,
+          [
+            StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized")),
+            StubServer.reply(200, RESTFixtures.pod("web-0")),
+          ])
       ])
     let tokens = RotatingTokens(["old-token", "new-token"])
     _ = try await RESTFixtures.client(server, credentials: tokens).get(podID)
@@ -130,7 +157,8 @@ struct RESTClientRetryTests {
   @Test func reportsUnauthorizedWhenFreshCredentialsFailToo() async throws {
     let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
-        StubServer.route("GET", podPath, [StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized"))])
+        StubServer.route(
+          "GET", podPath, [StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized"))])
       ])
     let tokens = RotatingTokens(["old-token", "new-token"])
     let client = try RESTFixtures.client(server, credentials: tokens)

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("libcurl transport")
 struct RESTTransportTests {
-  
+
   @Test func sendsMethodHeadersAndBodyAndReadsTheReply() async throws {
     let server = try await StubServer.start(routes: [
       StubServer.route("POST", "/echo", [StubServer.reply(201, ["ok": true], headers: ["X-Answer": "42"])])
@@ -39,7 +39,8 @@ struct RESTTransportTests {
 
   @Test func trustsTheCertificateAuthorityGivenAsPEM() async throws {
     let pki = await TestPKI.load()
-    let server = try await StubServer.start(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
+    let server = try await StubServer.start(
+      routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
     let trusted = try CurlTransport(
       configuration: TransportConfiguration(certificateAuthorityPEM: pki.caPEM, tlsServerName: "kube.test"))
     #expect(try await trusted.send(HTTPRequest(method: "GET", url: "\(server.url)/x")).status == 200)
@@ -53,7 +54,8 @@ struct RESTTransportTests {
 
   @Test func verifiesTheTLSServerNameWhileConnectingToTheRealHost() async throws {
     let pki = await TestPKI.load()
-    let server = try await StubServer.start(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
+    let server = try await StubServer.start(
+      routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
     // The certificate names only kube.test, so the bare address fails verification...
     let byAddress = try CurlTransport(configuration: TransportConfiguration(certificateAuthorityPEM: pki.caPEM))
     let error = await #expect(throws: TransportError.self) {
@@ -70,14 +72,16 @@ struct RESTTransportTests {
 
   @Test func skipsVerificationWhenInsecure() async throws {
     let pki = await TestPKI.load()
-    let server = try await StubServer.start(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
+    let server = try await StubServer.start(
+      routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
     let transport = try CurlTransport(configuration: TransportConfiguration(insecureSkipTLSVerify: true))
     #expect(try await transport.send(HTTPRequest(method: "GET", url: "\(server.url)/x")).status == 200)
   }
 
   @Test func presentsTheClientCertificateFromPEM() async throws {
     let pki = await TestPKI.load()
-    let server = try await StubServer.start(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
+    let server = try await StubServer.start(
+      routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
     let transport = try CurlTransport(
       configuration: TransportConfiguration(certificateAuthorityPEM: pki.caPEM, tlsServerName: "kube.test"))
     let identity = ClientIdentity(certificatePEM: pki.clientCertificatePEM, keyPEM: pki.clientKeyPEM)

@@ -59,7 +59,8 @@ public final class CurlTransport: HTTPTransport {
   }
 
   private func runOnThread(
-    _ request: HTTPRequest, streaming: Bool, transfer: Transfer, completion: @escaping @Sendable (TransportError?) -> Void
+    _ request: HTTPRequest, streaming: Bool, transfer: Transfer,
+    completion: @escaping @Sendable (TransportError?) -> Void
   ) {
     let configuration = configuration
     let thread = Thread { [self] in

@@ -27,7 +27,9 @@ extension RESTClient {
       do {
         response = try await transport.send(request)
       } catch {
-        guard let wait = retry.delay(afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
+        guard
+          let wait = retry.delay(
+            afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
         else { throw error.asKubeError }
         logRetry(call, attempt: attempt, wait: wait, cause: error.message)
         try await pause(wait)
@@ -66,7 +68,9 @@ extension RESTClient {
       do {
         response = try await transport.stream(request)
       } catch {
-        guard let wait = retry.delay(afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
+        guard
+          let wait = retry.delay(
+            afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
         else { throw error.asKubeError }
         logRetry(call, attempt: attempt, wait: wait, cause: error.message)
         try await pause(wait)
@@ -103,7 +107,8 @@ extension RESTClient {
     switch try await credentials.current() {
     case .none: break
     case .bearerToken(let token): headers.append(HTTPHeader("Authorization", "Bearer \(token)"))
-    case .clientCertificate(let certificate, let key): identity = ClientIdentity(certificatePEM: certificate, keyPEM: key)
+    case .clientCertificate(let certificate, let key):
+      identity = ClientIdentity(certificatePEM: certificate, keyPEM: key)
     }
     var body: Data?
     if let value = call.body {

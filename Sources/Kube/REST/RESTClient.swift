@@ -70,12 +70,15 @@ public final class RESTClient: KubeAPI {
 
   public func get(_ id: ResourceID, subresource: String?) async throws(KubeError) -> Value {
     let info = try await mapper.info(for: id.gvk)
-    let path = RESTPath.resource(info, namespace: namespace(id.namespace, info), name: id.name, subresource: subresource)
+    let path = RESTPath.resource(
+      info, namespace: namespace(id.namespace, info), name: id.name, subresource: subresource)
     let response = try await execute(RESTCall(method: "GET", path: path, safety: .idempotent))
     return try Self.decode(response.body, what: path)
   }
 
-  public func list(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions) async throws(KubeError) -> ObjectList {
+  public func list(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions) async throws(KubeError)
+    -> ObjectList
+  {
     let info = try await mapper.info(for: gvk)
     let path = RESTPath.resource(info, namespace: namespace)
     let response = try await execute(
@@ -93,7 +96,8 @@ public final class RESTClient: KubeAPI {
     let path = RESTPath.resource(info, namespace: object.namespace)
     return try await send(
       RESTCall(
-        method: "POST", path: path, query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
+        method: "POST", path: path,
+        query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
         body: object, safety: .notIdempotent))
   }
 
@@ -107,7 +111,8 @@ public final class RESTClient: KubeAPI {
     // more than the first one did.
     return try await send(
       RESTCall(
-        method: "PUT", path: path, query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
+        method: "PUT", path: path,
+        query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
         body: body, safety: .idempotent))
   }
 
@@ -126,7 +131,8 @@ public final class RESTClient: KubeAPI {
     async throws(KubeError) -> Value
   {
     let info = try await mapper.info(for: id.gvk)
-    let path = RESTPath.resource(info, namespace: namespace(id.namespace, info), name: id.name, subresource: subresource)
+    let path = RESTPath.resource(
+      info, namespace: namespace(id.namespace, info), name: id.name, subresource: subresource)
     var body = body
     if type == .apply {
       body["apiVersion"] = .string(id.gvk.apiVersion)
@@ -134,7 +140,8 @@ public final class RESTClient: KubeAPI {
     }
     return try await send(
       RESTCall(
-        method: "PATCH", path: path, query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
+        method: "PATCH", path: path,
+        query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
         body: body, contentType: type.rawValue, safety: type == .apply ? .idempotent : .notIdempotent))
   }
 
