@@ -1,5 +1,5 @@
-public import Manifest
 import Foundation
+public import Kube
 
 /// How a generated kubeconfig authenticates.
 public enum KubeconfigCredential: Sendable, Hashable {
@@ -12,40 +12,34 @@ public enum KubeconfigCredential: Sendable, Hashable {
   case none
 }
 
-/// A kubeconfig for a running server, for `kubectl --kubeconfig`.
+/// A kubeconfig for a running server, for `kubectl --kubeconfig`: the endpoint's connection
+/// written by the same `KubeConfigWriter` release uses for every generated kubeconfig.
 public enum Kubeconfig {
   public static let contextName = "kubesim"
 
-  public static func document(for endpoint: ServerEndpoint, credential: KubeconfigCredential = .adminToken, namespace: String = "default")
-    -> Value
+  public static func connection(for endpoint: ServerEndpoint, credential: KubeconfigCredential = .adminToken, namespace: String = "default")
+    -> ClusterConnection
   {
-    var cluster: Value = ["server": .string(endpoint.url)]
-    if let ca = endpoint.caPEM { cluster["certificate-authority-data"] = .string(base64(ca)) }
-    var user: Value = [:]
+    let credentials: Credentials
     switch credential {
     case .clientCertificate:
-      if let cert = endpoint.clientCertificatePEM, let key = endpoint.clientKeyPEM {
-        user = ["client-certificate-data": .string(base64(cert)), "client-key-data": .string(base64(key))]
+      if let certificate = endpoint.clientCertificatePEM, let key = endpoint.clientKeyPEM {
+        credentials = .clientCertificate(certificatePEM: Data(certificate.utf8), keyPEM: Data(key.utf8))
+      } else {
+        credentials = .none
       }
-    case .adminToken: user = ["token": .string(endpoint.token)]
-    case .token(let token): user = ["token": .string(token)]
-    case .certificate(let cert, let key):
-      user = ["client-certificate-data": .string(base64(cert)), "client-key-data": .string(base64(key))]
-    case .none: break
+    case .adminToken: credentials = .token(endpoint.token)
+    case .token(let token): credentials = .token(token)
+    case .certificate(let certificate, let key):
+      credentials = .clientCertificate(certificatePEM: Data(certificate.utf8), keyPEM: Data(key.utf8))
+    case .none: credentials = .none
     }
-    return [
-      "apiVersion": "v1", "kind": "Config",
-      "clusters": [["name": .string(contextName), "cluster": cluster]],
-      "users": [["name": .string(contextName), "user": user]],
-      "contexts": [["name": .string(contextName), "context": ["cluster": .string(contextName), "user": .string(contextName), "namespace": .string(namespace)]]],
-      "current-context": .string(contextName),
-      "preferences": [:],
-    ]
+    var connection = endpoint.connection(credentials: credentials, namespace: namespace)
+    connection.contextName = contextName
+    return connection
   }
 
   public static func yaml(for endpoint: ServerEndpoint, credential: KubeconfigCredential = .adminToken, namespace: String = "default") -> String {
-    YAMLWriter.string(document(for: endpoint, credential: credential, namespace: namespace))
+    KubeConfigWriter.yaml(for: connection(for: endpoint, credential: credential, namespace: namespace))
   }
-
-  static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
 }

@@ -8,55 +8,7 @@ struct SimCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sim",
     abstract: "Inspect and drive the embedded simulated cluster (state in .release/sim/ of the repo).",
-    subcommands: [SimStatusCommand.self, SimAdvanceCommand.self, SimResetCommand.self])
-}
-
-/// Where the embedded cluster of a repo lives, and how to open it.
-struct EmbeddedCluster {
-  let directory: String
-  var stateFile: String { directory + "/state.json" }
-  var scenarioFile: String { directory + "/scenario.yaml" }
-
-  init(repository: EnvironmentRepository) { directory = repository.root + "/.release/sim" }
-
-  /// The scenario the cluster was created from (copied in at creation), `--scenario` for a new one, or the default.
-  func scenario(override: String?) throws(ReleaseFailure) -> (Scenario, String) {
-    let source: String
-    let file: String
-    if FileManager.default.fileExists(atPath: stateFile), let saved = try? String(contentsOfFile: scenarioFile, encoding: .utf8) {
-      (source, file) = (saved, scenarioFile)
-    } else if let override {
-      guard let text = try? String(contentsOfFile: override, encoding: .utf8) else {
-        throw ReleaseFailure.badInput("--scenario \(override): cannot read file")
-      }
-      (source, file) = (text, override)
-    } else {
-      (source, file) = (DefaultScenario.yaml, "<default scenario>")
-    }
-    do {
-      return (try Scenario(yaml: source, file: file), source)
-    } catch {
-      throw ReleaseFailure.badInput("\(error)")
-    }
-  }
-
-  func open(scenarioOverride: String? = nil) throws(ReleaseFailure) -> (KubeSim, String) {
-    let (scenario, source) = try scenario(override: scenarioOverride)
-    do {
-      return (try SimSnapshot.load(stateFile, scenario: scenario), source)
-    } catch {
-      throw ReleaseFailure.badInput("\(error)")
-    }
-  }
-
-  func save(_ sim: KubeSim, scenarioSource: String) async throws(ReleaseFailure) {
-    do {
-      try await SimSnapshot.save(sim, to: stateFile)
-      try? Data(scenarioSource.utf8).write(to: URL(fileURLWithPath: scenarioFile))
-    } catch {
-      throw ReleaseFailure.badInput("\(error)")
-    }
-  }
+    subcommands: [SimStatusCommand.self, SimStartCommand.self, SimStopCommand.self, SimAdvanceCommand.self, SimResetCommand.self, SimServeCommand.self])
 }
 
 struct SimStatusCommand: AsyncParsableCommand {
@@ -68,32 +20,44 @@ struct SimStatusCommand: AsyncParsableCommand {
   func run() async throws {
     let cluster = EmbeddedCluster(repository: try global.environmentRepository())
     let exists = FileManager.default.fileExists(atPath: cluster.stateFile)
-    let (sim, _) = try cluster.open()
-    let now = await sim.now
-    let nodes = await sim.nodeSummaries()
-    let pods = try await sim.list(.init(group: "", version: "v1", kind: "Pod")).items
-    let ready = pods.filter(PodStatus.isReady).count
-    let pending = pods.filter { !PodStatus.isScheduled($0) }.count
+    let connection = try cluster.connect()
+    let now = await connection.virtualTime()
+    let overview: ClusterOverview
+    do {
+      overview = try await ClusterOverview.gather(from: connection.api)
+    } catch {
+      throw ReleaseFailure.badInput("embedded cluster: \(error)")
+    }
+    let state = exists ? PathDisplay.relativize(cluster.stateFile, to: "") : "not created yet"
     if output == .json {
-      let value: Value = [
-        "state": .string(exists ? PathDisplay.relativize(cluster.stateFile, to: "") : "not created yet"),
+      var value: Value = [
+        "state": .string(state),
         "virtualTime": .string(now.rfc3339), "elapsedSeconds": .int(now.seconds),
-        "nodes": .array(nodes.map { ["name": .string($0.name), "gpus": .float($0.gpus), "gpusUsed": .float($0.gpusUsed), "pods": .int(Int64($0.pods)), "schedulable": .bool($0.schedulable)] }),
-        "pods": ["total": .int(Int64(pods.count)), "ready": .int(Int64(ready)), "pending": .int(Int64(pending))],
+        "nodes": .array(overview.nodes.map { ["name": .string($0.name), "gpus": .float($0.gpus), "gpusUsed": .float($0.gpusUsed), "pods": .int(Int64($0.pods)), "schedulable": .bool($0.schedulable)] }),
+        "pods": ["total": .int(Int64(overview.pods)), "ready": .int(Int64(overview.readyPods)), "pending": .int(Int64(overview.pendingPods))],
       ]
+      if case .served(let record, _) = connection {
+        value["server"] = ["url": .string(record.url), "pid": .int(Int64(record.pid)), "speed": .float(record.speed), "kubeconfig": .string(record.kubeconfig)]
+      }
       Console.output(JSON.prettyString(value) + "\n")
       return
     }
     var lines: [String] = []
-    lines.append("embedded cluster: \(exists ? PathDisplay.relativize(cluster.stateFile, to: "") : "not created yet (starts on first use)")")
-    lines.append("virtual time:     \(now.rfc3339) (+\(Self.duration(now.seconds)))")
+    switch connection {
+    case .inProcess:
+      lines.append("embedded cluster: \(exists ? state : "not created yet (starts on first use)")")
+      lines.append("virtual time:     \(now.rfc3339) (+\(Self.duration(now.seconds)))")
+    case .served(let record, _):
+      lines.append("embedded cluster: served at \(record.url) (pid \(record.pid)); KUBECONFIG=\(record.kubeconfig)")
+      lines.append("virtual time:     about \(now.rfc3339) (+\(Self.duration(now.seconds)), running ×\(SimStartCommand.number(record.speed)))")
+    }
     lines.append("")
     lines.append(Self.pad(["NODE", "GPUS", "GPUS USED", "PODS", "SCHEDULABLE"]))
-    for node in nodes {
+    for node in overview.nodes {
       lines.append(Self.pad([node.name, Self.number(node.gpus), Self.number(node.gpusUsed), String(node.pods), node.schedulable ? "yes" : "no (cordoned)"]))
     }
     lines.append("")
-    lines.append("pods: \(pods.count) (\(ready) ready, \(pending) pending)")
+    lines.append("pods: \(overview.pods) (\(overview.readyPods) ready, \(overview.pendingPods) pending)")
     Console.output(lines.joined(separator: "\n") + "\n")
   }
 
@@ -134,6 +98,7 @@ struct SimAdvanceCommand: AsyncParsableCommand {
 
   func run() async throws {
     let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    try cluster.refuseWhileServed("advance virtual time by hand (it runs by itself while served)")
     let (sim, source) = try cluster.open(scenarioOverride: scenario)
     await sim.advance(by: Self.parse(duration) ?? .zero)
     try await cluster.save(sim, scenarioSource: source)
@@ -148,6 +113,7 @@ struct SimResetCommand: AsyncParsableCommand {
 
   func run() async throws {
     let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    try cluster.refuseWhileServed("reset the embedded cluster")
     for file in [cluster.stateFile, cluster.scenarioFile] where FileManager.default.fileExists(atPath: file) {
       do {
         try FileManager.default.removeItem(atPath: file)

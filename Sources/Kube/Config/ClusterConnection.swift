@@ -108,4 +108,14 @@ public enum ResolvedCredentials: Sendable, Hashable {
 public protocol CredentialSource: Sendable {
   func current() async throws(KubeError) -> ResolvedCredentials
   func invalidate() async
+  /// After a 401: forget `rejected` if it is still the current credential. Sources that can
+  /// tell (exec plugins) ignore a stale rejection, so concurrent 401s for the same credential
+  /// refresh it once. Defaults to `invalidate()`.
+  func invalidate(rejected: ResolvedCredentials) async
+}
+
+extension CredentialSource {
+  public func invalidate(rejected: ResolvedCredentials) async {
+    await invalidate()
+  }
 }

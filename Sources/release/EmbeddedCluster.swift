@@ -1,0 +1,72 @@
+internal import EnvironmentRepo
+internal import Foundation
+internal import KubeSim
+internal import Manifest
+
+/// Where the embedded cluster of a repo lives, and how to open it.
+struct EmbeddedCluster {
+  let directory: String
+  var stateFile: String { directory + "/state.json" }
+  var scenarioFile: String { directory + "/scenario.yaml" }
+  var serverRecordFile: String { directory + "/server.json" }
+  var kubeconfigFile: String { directory + "/kubeconfig" }
+  var serverLogFile: String { directory + "/server.log" }
+
+  /// The running server of this cluster, if any; a record left by a process that died is removed.
+  func servedRecord() -> SimServerRecord? {
+    guard let record = SimServerRecord.read(serverRecordFile) else { return nil }
+    if record.processIsAlive { return record }
+    try? FileManager.default.removeItem(atPath: serverRecordFile)
+    return nil
+  }
+
+  /// Commands that rewrite the state file must not race the server, which owns it while it runs.
+  func refuseWhileServed(_ action: String) throws(ReleaseFailure) {
+    if let record = servedRecord() {
+      throw ReleaseFailure.badInput(
+        "cannot \(action) while the embedded cluster is served by `release sim start` (pid \(record.pid), \(record.url)); "
+          + "stop it first with `release sim stop`")
+    }
+  }
+
+  init(repository: EnvironmentRepository) { directory = repository.root + "/.release/sim" }
+
+  /// The scenario the cluster was created from (copied in at creation), `--scenario` for a new one, or the default.
+  func scenario(override: String?) throws(ReleaseFailure) -> (Scenario, String) {
+    let source: String
+    let file: String
+    if FileManager.default.fileExists(atPath: stateFile), let saved = try? String(contentsOfFile: scenarioFile, encoding: .utf8) {
+      (source, file) = (saved, scenarioFile)
+    } else if let override {
+      guard let text = try? String(contentsOfFile: override, encoding: .utf8) else {
+        throw ReleaseFailure.badInput("--scenario \(override): cannot read file")
+      }
+      (source, file) = (text, override)
+    } else {
+      (source, file) = (DefaultScenario.yaml, "<default scenario>")
+    }
+    do {
+      return (try Scenario(yaml: source, file: file), source)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+
+  func open(scenarioOverride: String? = nil) throws(ReleaseFailure) -> (KubeSim, String) {
+    let (scenario, source) = try scenario(override: scenarioOverride)
+    do {
+      return (try SimSnapshot.load(stateFile, scenario: scenario), source)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+
+  func save(_ sim: KubeSim, scenarioSource: String) async throws(ReleaseFailure) {
+    do {
+      try await SimSnapshot.save(sim, to: stateFile)
+      try? Data(scenarioSource.utf8).write(to: URL(fileURLWithPath: scenarioFile))
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+internal import Dispatch
+internal import Foundation
+internal import Kube
+internal import KubeSim
+internal import KubeSimServer
+
+/// The background half of `release sim start`: serves the embedded cluster until SIGTERM, saving
+/// its state now and then and on the way out. Not meant to be run by hand.
+struct SimServeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve", abstract: "Serve the embedded cluster in the foreground (used by `sim start`).",
+    shouldDisplay: false)
+
+  @OptionGroup var global: GlobalOptions
+  @Option(help: "Scenario file for a cluster not created yet.") var scenario: String?
+  @Option(help: "Virtual seconds per real second.") var speed: Double = 100
+  @Option(help: "Seconds of real time between state saves.") var saveInterval: Double = 5
+
+  func run() async throws {
+    // Its own session: closing the terminal that ran `sim start` must not end the server.
+    _ = setsid()
+    let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    if let record = cluster.servedRecord(), record.pid != getpid() {
+      throw ReleaseFailure.badInput("already served at \(record.url) (pid \(record.pid))")
+    }
+    let (sim, source) = try cluster.open(scenarioOverride: scenario)
+    try await cluster.save(sim, scenarioSource: source)
+
+    let server = KubeSimServer(sim: sim, options: ServerOptions(tls: true, speed: speed))
+    let endpoint = try await server.start()
+    // HTTPS with the admin client certificate: the way most real clusters are reached.
+    try KubeConfigWriter.write(Kubeconfig.connection(for: endpoint, credential: .clientCertificate), to: cluster.kubeconfigFile)
+    let record = SimServerRecord(
+      pid: getpid(), url: endpoint.url, speed: speed, kubeconfig: cluster.kubeconfigFile,
+      virtualStart: await sim.now.rfc3339, realStart: Date())
+    try record.write(to: cluster.serverRecordFile)
+    Console.output("serving the embedded cluster at \(endpoint.url) (pid \(record.pid), virtual time ×\(SimStartCommand.number(speed)))\n")
+
+    let stop = Self.terminationSignals()
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { for await _ in stop { return } }
+      group.addTask {
+        while !Task.isCancelled {
+          try? await Task.sleep(for: .seconds(saveInterval))
+          if Task.isCancelled { return }
+          try? await cluster.save(sim, scenarioSource: source)
+        }
+      }
+      await group.next()
+      group.cancelAll()
+    }
+    await server.shutdown()
+    try await cluster.save(sim, scenarioSource: source)
+    try? FileManager.default.removeItem(atPath: cluster.serverRecordFile)
+    Console.output("stopped; state saved\n")
+  }
+
+  /// SIGTERM (from `sim stop`), SIGINT and SIGHUP, delivered as a stream instead of killing us
+  /// mid-save.
+  static func terminationSignals() -> AsyncStream<Int32> {
+    AsyncStream { continuation in
+      let queue = DispatchQueue(label: "release.sim.signals")
+      let sources = [SIGTERM, SIGINT, SIGHUP].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+        source.setEventHandler { continuation.yield(number) }
+        source.resume()
+        return source
+      }
+      let retained = SignalSources(sources)
+      continuation.onTermination = { _ in retained.cancel() }
+    }
+  }
+}
+
+/// Keeps the dispatch signal sources alive as long as the stream that reports them.
+private final class SignalSources: @unchecked Sendable {
+  // Only touched at creation and once at cancellation.
+  private let sources: [any DispatchSourceSignal]
+  init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
+  func cancel() { sources.forEach { $0.cancel() } }
+}
