@@ -22,7 +22,7 @@ extension RESTClient {
     var attempt = 1
     var reauthenticated = false
     while true {
-      let request = try await httpRequest(for: call)
+      let (request, used) = try await httpRequest(for: call)
       let response: HTTPResponse
       do {
         response = try await transport.send(request)
@@ -40,7 +40,7 @@ extension RESTClient {
       let failure = StatusDecoding.error(status: response.status, headers: response.head.headers, body: response.body)
       if response.status == 401 && !reauthenticated {
         reauthenticated = true
-        await credentials.invalidate()
+        await credentials.invalidate(rejected: used)
         continue
       }
       // A budget refusal is an answer, not throttling: the caller decides when to evict again.
@@ -63,7 +63,7 @@ extension RESTClient {
     var attempt = 1
     var reauthenticated = false
     while true {
-      let request = try await httpRequest(for: call)
+      let (request, used) = try await httpRequest(for: call)
       let response: HTTPStreamingResponse
       do {
         response = try await transport.stream(request)
@@ -87,7 +87,7 @@ extension RESTClient {
       let failure = StatusDecoding.error(status: response.head.status, headers: response.head.headers, body: body)
       if response.head.status == 401 && !reauthenticated {
         reauthenticated = true
-        await credentials.invalidate()
+        await credentials.invalidate(rejected: used)
         continue
       }
       guard
@@ -101,10 +101,12 @@ extension RESTClient {
     }
   }
 
-  func httpRequest(for call: RESTCall) async throws(KubeError) -> HTTPRequest {
+  /// The request for `call` and the credentials it carries (to name them if rejected).
+  func httpRequest(for call: RESTCall) async throws(KubeError) -> (HTTPRequest, ResolvedCredentials) {
     var headers = [HTTPHeader("Accept", "application/json")]
     var identity: ClientIdentity?
-    switch try await credentials.current() {
+    let resolved = try await credentials.current()
+    switch resolved {
     case .none: break
     case .bearerToken(let token): headers.append(HTTPHeader("Authorization", "Bearer \(token)"))
     case .clientCertificate(let certificate, let key):
@@ -115,9 +117,10 @@ extension RESTClient {
       body = Data(JSON.string(value).utf8)
       headers.append(HTTPHeader("Content-Type", call.contentType))
     }
-    return HTTPRequest(
+    let request = HTTPRequest(
       method: call.method, url: baseURL + call.path + RESTPath.query(call.query), headers: headers, body: body,
       clientIdentity: identity, timeout: call.timeout, isIdempotent: call.safety == .idempotent)
+    return (request, resolved)
   }
 
   func pause(_ duration: Duration) async throws(KubeError) {
