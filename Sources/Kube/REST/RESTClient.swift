@@ -17,11 +17,13 @@ public final class RESTClient: KubeAPI {
   private let mapperStorage = Locked<RESTMapper?>(nil)
 
   /// - Parameters:
+  ///   - credentials: defaults to `credentialSource(for: connection)` (token, token file,
+  ///     client certificate or exec plugin, as the connection says).
   ///   - transport: defaults to libcurl configured from the connection's TLS settings.
   ///   - clock: what retry backoff sleeps on; tests pass one that does not wait.
   ///   - jitterSeed: fixes the random part of backoff.
   public init(
-    connection: ClusterConnection, credentials: any CredentialSource, transport: (any HTTPTransport)? = nil,
+    connection: ClusterConnection, credentials: (any CredentialSource)? = nil, transport: (any HTTPTransport)? = nil,
     retry: RetryPolicy = RetryPolicy(), clock: any Clock<Duration> = ContinuousClock(),
     logger: Logger = Logger(label: "release.kube.rest"), jitterSeed: UInt64 = 0x5EED
   ) throws(KubeError) {
@@ -31,7 +33,7 @@ public final class RESTClient: KubeAPI {
       throw KubeError.configuration("\(connection.contextName): server \"\(connection.server)\" is not an http(s) URL")
     }
     self.connection = connection
-    self.credentials = credentials
+    self.credentials = credentials ?? credentialSource(for: connection)
     if let transport {
       self.transport = transport
     } else {
