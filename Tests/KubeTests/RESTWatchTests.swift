@@ -80,6 +80,26 @@ struct RESTWatchTests {
     #expect(error?.isGone == true)
   }
 
+  @Test func deliversTheEventsBeforeAnErrorInTheSameChunk() async throws {
+    let expired = RESTFixtures.status(410, "Expired", "too old resource version")
+    let both =
+      JSON.string(["type": "ADDED", "object": RESTFixtures.pod("a", resourceVersion: "5")]) + "\n"
+      + JSON.string(["type": "ERROR", "object": expired])
+    let server = try await StubServer.start(
+      routes: RESTFixtures.discoveryRoutes() + [
+        StubServer.route(
+          "GET", podsPath, query: "watch=true", [StubServer.stream([["line": .string(both)], ["wait": "never"]])])
+      ])
+    let stream = try await RESTFixtures.client(server).watch(
+      RESTFixtures.podGVK, namespace: "default", options: ListOptions(resourceVersion: "4"))
+    var names: [String] = []
+    let error = await #expect(throws: KubeError.self) {
+      for try await event in stream { names.append(event.object.name ?? "") }
+    }
+    #expect(names == ["a"])
+    #expect(error?.isGone == true)
+  }
+
   @Test func throwsGoneWhenTheServerRefusesTheVersion() async throws {
     let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
