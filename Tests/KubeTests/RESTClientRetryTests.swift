@@ -10,12 +10,13 @@ struct RESTClientRetryTests {
   var podID: ResourceID { ResourceID(gvk: RESTFixtures.podGVK, namespace: "default", name: "web-0") }
 
   @Test func retriesTooManyRequestsAfterTheRetryAfterHeader() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "GET", podPath,
           [
-            StubServer.reply(429, RESTFixtures.status(429, "TooManyRequests", "slow down"), headers: ["Retry-After": "3"]),
+            StubServer.reply(
+              429, RESTFixtures.status(429, "TooManyRequests", "slow down"), headers: ["Retry-After": "3"]),
             StubServer.reply(200, RESTFixtures.pod("web-0")),
           ])
       ])
@@ -27,10 +28,14 @@ struct RESTClientRetryTests {
   }
 
   @Test func retriesServiceUnavailableWithJitteredBackoff() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
-          "GET", podPath, [StubServer.reply(503, "<html>down</html>"), StubServer.reply(503), StubServer.reply(200, RESTFixtures.pod("web-0"))])
+          "GET", podPath,
+          [
+            StubServer.reply(503, "<html>down</html>"), StubServer.reply(503),
+            StubServer.reply(200, RESTFixtures.pod("web-0")),
+          ])
       ])
     let clock = RecordingClock()
     let retry = RetryPolicy(initialBackoff: .milliseconds(100), maxBackoff: .seconds(1), jitter: 0.5)
@@ -42,9 +47,10 @@ struct RESTClientRetryTests {
   }
 
   @Test func givesUpAfterTheConfiguredAttempts() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
-        StubServer.route("GET", podPath, [StubServer.reply(503, RESTFixtures.status(503, "ServiceUnavailable", "overloaded"))])
+        StubServer.route(
+          "GET", podPath, [StubServer.reply(503, RESTFixtures.status(503, "ServiceUnavailable", "overloaded"))])
       ])
     let clock = RecordingClock()
     let client = try RESTFixtures.client(server, clock: clock, retry: RetryPolicy(maxAttempts: 3))
@@ -56,7 +62,7 @@ struct RESTClientRetryTests {
   }
 
   @Test func retriesAReadAfterAConnectionReset() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("GET", podPath, [StubServer.reset, StubServer.reply(200, RESTFixtures.pod("web-0"))])
       ])
@@ -66,35 +72,49 @@ struct RESTClientRetryTests {
   }
 
   @Test func doesNotRetryACreateAfterAnInternalError() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "POST", podsPath,
-          [StubServer.reply(500, RESTFixtures.status(500, "InternalError", "etcd hiccup")), StubServer.reply(201, RESTFixtures.pod("web-0"))])
+          [
+            StubServer.reply(500, RESTFixtures.status(500, "InternalError", "etcd hiccup")),
+            StubServer.reply(201, RESTFixtures.pod("web-0")),
+          ])
       ])
     let client = try RESTFixtures.client(server)
-    let error = await #expect(throws: KubeError.self) { try await client.create(RESTFixtures.pod("web-0"), options: WriteOptions()) }
+    let error = await #expect(throws: KubeError.self) {
+      try await client.create(RESTFixtures.pod("web-0"), options: WriteOptions())
+    }
     #expect(error?.code == 500)
     #expect(try server.requests("POST", podsPath).count == 1)
   }
 
   @Test func doesNotRetryACreateAfterAConnectionReset() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route("POST", podsPath, [StubServer.reset, StubServer.reply(201, RESTFixtures.pod("web-0"))])
       ])
     let client = try RESTFixtures.client(server)
-    let error = await #expect(throws: KubeError.self) { try await client.create(RESTFixtures.pod("web-0"), options: WriteOptions()) }
-    guard case .transport = error else { Issue.record("expected a transport error, got \(String(describing: error))"); return }
+    let error = await #expect(throws: KubeError.self) {
+      try await client.create(RESTFixtures.pod("web-0"), options: WriteOptions())
+    }
+    guard case .transport = error else {
+      Issue.record("expected a transport error, got \(String(describing: error))")
+      return
+    }
     #expect(try server.requests("POST", podsPath).count == 1)
   }
 
   @Test func retriesACreateRejectedWithTooManyRequests() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
           "POST", podsPath,
-          [StubServer.reply(429, RESTFixtures.status(429, "TooManyRequests", "busy", details: ["retryAfterSeconds": 2])), StubServer.reply(201, RESTFixtures.pod("web-0"))])
+          [
+            StubServer.reply(
+              429, RESTFixtures.status(429, "TooManyRequests", "busy", details: ["retryAfterSeconds": 2])),
+            StubServer.reply(201, RESTFixtures.pod("web-0")),
+          ])
       ])
     let clock = RecordingClock()
     _ = try await RESTFixtures.client(server, clock: clock).create(RESTFixtures.pod("web-0"), options: WriteOptions())
@@ -109,16 +129,23 @@ struct RESTClientRetryTests {
       connection: connection, credentials: StaticCredentials(value: .bearerToken("s3cr3t-token")),
       retry: RetryPolicy(maxAttempts: 3), clock: clock)
     let error = await #expect(throws: KubeError.self) { try await client.discovery() }
-    guard case .transport(let message) = error else { Issue.record("expected a transport error"); return }
+    guard case .transport(let message) = error else {
+      Issue.record("expected a transport error")
+      return
+    }
     #expect(!message.contains("s3cr3t"))
     #expect(clock.sleeps.count == 2)
   }
 
   @Test func renewsCredentialsOnceAfterUnauthorized() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
         StubServer.route(
-          "GET", podPath, [StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized")), StubServer.reply(200, RESTFixtures.pod("web-0"))])
+          "GET", podPath,
+          [
+            StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized")),
+            StubServer.reply(200, RESTFixtures.pod("web-0")),
+          ])
       ])
     let tokens = RotatingTokens(["old-token", "new-token"])
     _ = try await RESTFixtures.client(server, credentials: tokens).get(podID)
@@ -128,9 +155,10 @@ struct RESTClientRetryTests {
   }
 
   @Test func reportsUnauthorizedWhenFreshCredentialsFailToo() async throws {
-    let server = try StubServer(
+    let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
-        StubServer.route("GET", podPath, [StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized"))])
+        StubServer.route(
+          "GET", podPath, [StubServer.reply(401, RESTFixtures.status(401, "Unauthorized", "Unauthorized"))])
       ])
     let tokens = RotatingTokens(["old-token", "new-token"])
     let client = try RESTFixtures.client(server, credentials: tokens)

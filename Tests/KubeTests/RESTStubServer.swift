@@ -20,7 +20,7 @@ final class StubServer: @unchecked Sendable {
     var clientCA: String?
   }
 
-  init(routes: [Value], tls: TLSFiles? = nil) throws {
+  private init(routes: [Value], tls: TLSFiles? = nil) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("stub-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     var script: Value = ["routes": .array(routes)]
@@ -29,7 +29,8 @@ final class StubServer: @unchecked Sendable {
       if let ca = tls.clientCA { t["clientCA"] = .string(ca) }
       script["tls"] = t
     }
-    try JSON.string(script).write(to: directory.appendingPathComponent("script.json"), atomically: true, encoding: .utf8)
+    try JSON.string(script).write(
+      to: directory.appendingPathComponent("script.json"), atomically: true, encoding: .utf8)
     let program = directory.appendingPathComponent("stub.py")
     try Self.python.write(to: program, atomically: true, encoding: .utf8)
     scheme = tls == nil ? "http" : "https"
@@ -55,6 +56,16 @@ final class StubServer: @unchecked Sendable {
   }
 
   enum StubError: Error { case didNotStart }
+
+  /// Starts the server on its own thread: waiting for python to come up must not hold a
+  /// thread of the cooperative pool, which the servers under test need too.
+  static func start(routes: [Value], tls: TLSFiles? = nil) async throws -> StubServer {
+    try await withCheckedThrowingContinuation { continuation in
+      Thread {
+        continuation.resume(with: Result { try StubServer(routes: routes, tls: tls) })
+      }.start()
+    }
+  }
 
   deinit {
     // SIGKILL: the child may have inherited a mask that blocks SIGTERM.
@@ -96,122 +107,122 @@ final class StubServer: @unchecked Sendable {
   }
 
   static let python = #"""
-import json, os, signal, socket, ssl, struct, sys, threading, time
+    import json, os, signal, socket, ssl, struct, sys, threading, time
 
-signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
-# Die with the test process even if it is killed before it can stop us.
-threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    # Die with the test process even if it is killed before it can stop us.
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-workdir = sys.argv[1]
-script = json.load(open(os.path.join(workdir, "script.json")))
-routes = script["routes"]
-lock = threading.Lock()
-log = open(os.path.join(workdir, "requests.jsonl"), "a")
+    workdir = sys.argv[1]
+    script = json.load(open(os.path.join(workdir, "script.json")))
+    routes = script["routes"]
+    lock = threading.Lock()
+    log = open(os.path.join(workdir, "requests.jsonl"), "a")
 
-def pick(method, path, query):
-    with lock:
-        for route in routes:
-            if route.get("method", method) != method or route["path"] != path:
-                continue
-            if "query" in route and route["query"] not in query:
-                continue
-            responses = route["responses"]
-            return responses.pop(0) if len(responses) > 1 else responses[0]
-    return {"status": 404, "body": {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404, "message": "no stub route for " + method + " " + path}}
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *args):
-        pass
-
-    def handle_any(self):
-        path, _, query = self.path.partition("?")
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", "replace") if length else None
-        peer = None
-        if isinstance(self.connection, ssl.SSLSocket):
-            cert = self.connection.getpeercert()
-            if cert:
-                for rdn in cert.get("subject", ()):
-                    for key, value in rdn:
-                        if key == "commonName":
-                            peer = value
-        record = {"method": self.command, "path": path, "query": query, "headers": {k.lower(): v for k, v in self.headers.items()},
-                  "body": body, "clientPort": self.client_address[1], "peerCN": peer}
+    def pick(method, path, query):
         with lock:
-            log.write(json.dumps(record) + "\n")
-            log.flush()
-        response = pick(self.command, path, query)
-        if response.get("reset"):
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
-            return
-        status = response.get("status", 200)
-        headers = response.get("headers", {})
-        if "stream" in response:
+            for route in routes:
+                if route.get("method", method) != method or route["path"] != path:
+                    continue
+                if "query" in route and route["query"] not in query:
+                    continue
+                responses = route["responses"]
+                return responses.pop(0) if len(responses) > 1 else responses[0]
+        return {"status": 404, "body": {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404, "message": "no stub route for " + method + " " + path}}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        def log_message(self, *args):
+            pass
+
+        def handle_any(self):
+            path, _, query = self.path.partition("?")
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8", "replace") if length else None
+            peer = None
+            if isinstance(self.connection, ssl.SSLSocket):
+                cert = self.connection.getpeercert()
+                if cert:
+                    for rdn in cert.get("subject", ()):
+                        for key, value in rdn:
+                            if key == "commonName":
+                                peer = value
+            record = {"method": self.command, "path": path, "query": query, "headers": {k.lower(): v for k, v in self.headers.items()},
+                      "body": body, "clientPort": self.client_address[1], "peerCN": peer}
+            with lock:
+                log.write(json.dumps(record) + "\n")
+                log.flush()
+            response = pick(self.command, path, query)
+            if response.get("reset"):
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
+                return
+            status = response.get("status", 200)
+            headers = response.get("headers", {})
+            if "stream" in response:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Transfer-Encoding", "chunked")
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.flush()
+                for step in response["stream"]:
+                    if "line" in step:
+                        data = (step["line"] if isinstance(step["line"], str) else json.dumps(step["line"])) + "\n"
+                        data = data.encode()
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                        self.wfile.flush()
+                    elif "wait" in step:
+                        gate = os.path.join(workdir, "gate-" + step["wait"])
+                        deadline = time.time() + 10
+                        while not os.path.exists(gate) and time.time() < deadline:
+                            time.sleep(0.01)
+                        if not os.path.exists(gate):
+                            data = b"GATE-TIMEOUT\n"
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                            self.wfile.flush()
+                    elif "reset" in step:
+                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                        self.connection.close()
+                        self.close_connection = True
+                        return
+                    elif "end" in step:
+                        self.wfile.write(b"0\r\n\r\n")
+                        self.wfile.flush()
+                        return
+                # Steps ran out without an end: drop the connection mid-body.
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if response.get("sleep"):
+                time.sleep(response["sleep"])
+            payload = response.get("body", "")
+            payload = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Content-Type", response.get("contentType", "application/json"))
+            self.send_header("Content-Length", str(len(payload)))
             for k, v in headers.items():
                 self.send_header(k, v)
             self.end_headers()
+            self.wfile.write(payload)
             self.wfile.flush()
-            for step in response["stream"]:
-                if "line" in step:
-                    data = (step["line"] if isinstance(step["line"], str) else json.dumps(step["line"])) + "\n"
-                    data = data.encode()
-                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-                    self.wfile.flush()
-                elif "wait" in step:
-                    gate = os.path.join(workdir, "gate-" + step["wait"])
-                    deadline = time.time() + 10
-                    while not os.path.exists(gate) and time.time() < deadline:
-                        time.sleep(0.01)
-                    if not os.path.exists(gate):
-                        data = b"GATE-TIMEOUT\n"
-                        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-                        self.wfile.flush()
-                elif "reset" in step:
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    self.connection.close()
-                    self.close_connection = True
-                    return
-                elif "end" in step:
-                    self.wfile.write(b"0\r\n\r\n")
-                    self.wfile.flush()
-                    return
-            # Steps ran out without an end: drop the connection mid-body.
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        if response.get("sleep"):
-            time.sleep(response["sleep"])
-        payload = response.get("body", "")
-        payload = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", response.get("contentType", "application/json"))
-        self.send_header("Content-Length", str(len(payload)))
-        for k, v in headers.items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(payload)
-        self.wfile.flush()
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-tls = script.get("tls")
-if tls:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tls["cert"], tls["key"])
-    if tls.get("clientCA"):
-        context.verify_mode = ssl.CERT_OPTIONAL
-        context.load_verify_locations(tls["clientCA"])
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-print(server.server_address[1], flush=True)
-server.serve_forever()
-"""#
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    tls = script.get("tls")
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls["cert"], tls["key"])
+        if tls.get("clientCA"):
+            context.verify_mode = ssl.CERT_OPTIONAL
+            context.load_verify_locations(tls["clientCA"])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+    """#
 }

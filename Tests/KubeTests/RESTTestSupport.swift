@@ -16,7 +16,14 @@ struct TestPKI: Sendable {
 
   func read(_ name: String) -> Data { FileManager.default.contents(atPath: "\(directory)/\(name)") ?? Data() }
 
-  static let shared: TestPKI = {
+  /// Made off the cooperative pool: openssl runs as a child process we wait for.
+  static func load() async -> TestPKI {
+    await withCheckedContinuation { continuation in
+      Thread { continuation.resume(returning: TestPKI.shared) }.start()
+    }
+  }
+
+  private static let shared: TestPKI = {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pki-\(UUID().uuidString)").path
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
@@ -78,7 +85,9 @@ actor RotatingTokens: CredentialSource {
 
   init(_ tokens: [String]) { self.tokens = tokens }
 
-  func current() async throws(KubeError) -> ResolvedCredentials { .bearerToken(tokens[min(invalidations, tokens.count - 1)]) }
+  func current() async throws(KubeError) -> ResolvedCredentials {
+    .bearerToken(tokens[min(invalidations, tokens.count - 1)])
+  }
   func invalidate() async { invalidations += 1 }
 }
 
@@ -97,13 +106,16 @@ enum RESTFixtures {
         ])
         for sub in info.subresources {
           resources.append([
-            "name": .string("\(info.resource)/\(sub)"), "namespaced": .bool(info.namespaced), "kind": .string(info.kind),
+            "name": .string("\(info.resource)/\(sub)"), "namespaced": .bool(info.namespaced),
+            "kind": .string(info.kind),
             "verbs": ["get", "update", "patch"],
           ])
         }
       }
       let gv = group.isEmpty ? version : "\(group)/\(version)"
-      return ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(gv), "resources": .array(resources)]
+      return [
+        "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(gv), "resources": .array(resources),
+      ]
     }
     return [
       StubServer.route("GET", "/api", [StubServer.reply(200, ["kind": "APIVersions", "versions": ["v1"]])]),
@@ -129,7 +141,9 @@ enum RESTFixtures {
   static func pod(_ name: String, namespace: String = "default", resourceVersion: String = "1") -> Value {
     [
       "apiVersion": "v1", "kind": "Pod",
-      "metadata": ["name": .string(name), "namespace": .string(namespace), "resourceVersion": .string(resourceVersion)],
+      "metadata": [
+        "name": .string(name), "namespace": .string(namespace), "resourceVersion": .string(resourceVersion),
+      ],
     ]
   }
 

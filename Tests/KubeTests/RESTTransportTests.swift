@@ -5,10 +5,9 @@ import Testing
 
 @Suite("libcurl transport")
 struct RESTTransportTests {
-  let pki = TestPKI.shared
 
   @Test func sendsMethodHeadersAndBodyAndReadsTheReply() async throws {
-    let server = try StubServer(routes: [
+    let server = try await StubServer.start(routes: [
       StubServer.route("POST", "/echo", [StubServer.reply(201, ["ok": true], headers: ["X-Answer": "42"])])
     ])
     let transport = try CurlTransport(configuration: TransportConfiguration())
@@ -30,7 +29,7 @@ struct RESTTransportTests {
   }
 
   @Test func reusesTheConnectionForConsecutiveRequests() async throws {
-    let server = try StubServer(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])])
+    let server = try await StubServer.start(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])])
     let transport = try CurlTransport(configuration: TransportConfiguration())
     for _ in 0..<3 { _ = try await transport.send(HTTPRequest(method: "GET", url: "\(server.url)/x")) }
     let ports = try server.requests().compactMap { $0["clientPort"]?.intValue }
@@ -39,7 +38,9 @@ struct RESTTransportTests {
   }
 
   @Test func trustsTheCertificateAuthorityGivenAsPEM() async throws {
-    let server = try StubServer(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
+    let pki = await TestPKI.load()
+    let server = try await StubServer.start(
+      routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
     let trusted = try CurlTransport(
       configuration: TransportConfiguration(certificateAuthorityPEM: pki.caPEM, tlsServerName: "kube.test"))
     #expect(try await trusted.send(HTTPRequest(method: "GET", url: "\(server.url)/x")).status == 200)
@@ -52,7 +53,9 @@ struct RESTTransportTests {
   }
 
   @Test func verifiesTheTLSServerNameWhileConnectingToTheRealHost() async throws {
-    let server = try StubServer(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
+    let pki = await TestPKI.load()
+    let server = try await StubServer.start(
+      routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
     // The certificate names only kube.test, so the bare address fails verification...
     let byAddress = try CurlTransport(configuration: TransportConfiguration(certificateAuthorityPEM: pki.caPEM))
     let error = await #expect(throws: TransportError.self) {
@@ -68,13 +71,17 @@ struct RESTTransportTests {
   }
 
   @Test func skipsVerificationWhenInsecure() async throws {
-    let server = try StubServer(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
+    let pki = await TestPKI.load()
+    let server = try await StubServer.start(
+      routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
     let transport = try CurlTransport(configuration: TransportConfiguration(insecureSkipTLSVerify: true))
     #expect(try await transport.send(HTTPRequest(method: "GET", url: "\(server.url)/x")).status == 200)
   }
 
   @Test func presentsTheClientCertificateFromPEM() async throws {
-    let server = try StubServer(routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
+    let pki = await TestPKI.load()
+    let server = try await StubServer.start(
+      routes: [StubServer.route("GET", "/x", [StubServer.reply(200)])], tls: pki.serverFiles)
     let transport = try CurlTransport(
       configuration: TransportConfiguration(certificateAuthorityPEM: pki.caPEM, tlsServerName: "kube.test"))
     let identity = ClientIdentity(certificatePEM: pki.clientCertificatePEM, keyPEM: pki.clientKeyPEM)
@@ -85,7 +92,7 @@ struct RESTTransportTests {
   }
 
   @Test func deliversStreamedLinesAsTheyArrive() async throws {
-    let server = try StubServer(routes: [
+    let server = try await StubServer.start(routes: [
       StubServer.route(
         "GET", "/watch",
         [StubServer.stream([["line": "first"], ["wait": "second"], ["line": "second"], ["end": true]])])
@@ -103,8 +110,20 @@ struct RESTTransportTests {
     #expect(rest == "second\n")
   }
 
+  @Test func treatsASilentStreamAsLost() async throws {
+    let server = try await StubServer.start(routes: [
+      StubServer.route("GET", "/watch", [StubServer.stream([["wait": "never"]])])
+    ])
+    let transport = try CurlTransport(configuration: TransportConfiguration(streamIdleTimeout: .seconds(1)))
+    let response = try await transport.stream(HTTPRequest(method: "GET", url: "\(server.url)/watch"))
+    #expect(response.head.status == 200)
+    var chunks = response.body.makeAsyncIterator()
+    let error = await #expect(throws: TransportError.self) { while try await chunks.next() != nil {} }
+    #expect(error?.kind == .timedOut)
+  }
+
   @Test func reportsAResetConnectionAsLost() async throws {
-    let server = try StubServer(routes: [StubServer.route("GET", "/x", [StubServer.reset])])
+    let server = try await StubServer.start(routes: [StubServer.route("GET", "/x", [StubServer.reset])])
     let transport = try CurlTransport(configuration: TransportConfiguration())
     let error = await #expect(throws: TransportError.self) {
       try await transport.send(HTTPRequest(method: "GET", url: "\(server.url)/x"))
@@ -121,7 +140,7 @@ struct RESTTransportTests {
   }
 
   @Test func timesOutASlowReply() async throws {
-    let server = try StubServer(routes: [StubServer.route("GET", "/slow", [["status": 200, "sleep": 2]])])
+    let server = try await StubServer.start(routes: [StubServer.route("GET", "/slow", [["status": 200, "sleep": 2]])])
     let transport = try CurlTransport(configuration: TransportConfiguration())
     let error = await #expect(throws: TransportError.self) {
       try await transport.send(HTTPRequest(method: "GET", url: "\(server.url)/slow", timeout: .milliseconds(300)))

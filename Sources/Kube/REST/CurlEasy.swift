@@ -235,9 +235,10 @@ private let curlHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, 
   return length
 }
 
-private let curlProgress: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
-  -> Int32 = { user, _, _, _, _ in
-    guard let user else { return 0 }
-    // Called about once a second even while idle, so an abandoned watch stops promptly.
-    return Unmanaged<Transfer>.fromOpaque(user).takeUnretainedValue().isCancelled ? 1 : 0
-  }
+private let curlProgress:
+  @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+    -> Int32 = { user, _, _, _, _ in
+      guard let user else { return 0 }
+      // Called about once a second even while idle, so an abandoned watch stops promptly.
+      return Unmanaged<Transfer>.fromOpaque(user).takeUnretainedValue().isCancelled ? 1 : 0
+    }

@@ -59,7 +59,8 @@ public final class CurlTransport: HTTPTransport {
   }
 
   private func runOnThread(
-    _ request: HTTPRequest, streaming: Bool, transfer: Transfer, completion: @escaping @Sendable (TransportError?) -> Void
+    _ request: HTTPRequest, streaming: Bool, transfer: Transfer,
+    completion: @escaping @Sendable (TransportError?) -> Void
   ) {
     let configuration = configuration
     let thread = Thread { [self] in
@@ -72,6 +73,16 @@ public final class CurlTransport: HTTPTransport {
     }
     thread.name = "curl-transfer"
     thread.start()
+  }
+
+  /// Closes the kept-alive connections (their handles go with them); later requests dial
+  /// again. For orderly shutdown: a server waiting for idle clients to leave need not wait.
+  public func closeIdleConnections() {
+    let handles = idle.withLock { pool in
+      defer { pool = [] }
+      return pool
+    }
+    _ = handles  // released here; `CurlEasy.deinit` closes each connection
   }
 
   private func checkOut() -> CurlEasy? {

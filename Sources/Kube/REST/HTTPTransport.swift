@@ -5,4 +5,10 @@ public protocol HTTPTransport: Sendable {
   func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse
   /// Returns once the status and headers are in; the body follows as the server sends it.
   func stream(_ request: HTTPRequest) async throws(TransportError) -> HTTPStreamingResponse
+  /// Drops kept-alive connections, e.g. before the process or the server goes away.
+  func closeIdleConnections()
+}
+
+extension HTTPTransport {
+  public func closeIdleConnections() {}
 }

@@ -22,12 +22,14 @@ extension RESTClient {
     var attempt = 1
     var reauthenticated = false
     while true {
-      let request = try await httpRequest(for: call)
+      let (request, used) = try await httpRequest(for: call)
       let response: HTTPResponse
       do {
         response = try await transport.send(request)
       } catch {
-        guard let wait = retry.delay(afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
+        guard
+          let wait = retry.delay(
+            afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
         else { throw error.asKubeError }
         logRetry(call, attempt: attempt, wait: wait, cause: error.message)
         try await pause(wait)
@@ -38,9 +40,11 @@ extension RESTClient {
       let failure = StatusDecoding.error(status: response.status, headers: response.head.headers, body: response.body)
       if response.status == 401 && !reauthenticated {
         reauthenticated = true
-        await credentials.invalidate()
+        await credentials.invalidate(rejected: used)
         continue
       }
+      // A budget refusal is an answer, not throttling: the caller decides when to evict again.
+      if failure.isDisruptionBudgetRefusal { throw failure }
       let retryAfter = failure.retryAfterSeconds
       guard
         let wait = retry.delay(
@@ -59,12 +63,14 @@ extension RESTClient {
     var attempt = 1
     var reauthenticated = false
     while true {
-      let request = try await httpRequest(for: call)
+      let (request, used) = try await httpRequest(for: call)
       let response: HTTPStreamingResponse
       do {
         response = try await transport.stream(request)
       } catch {
-        guard let wait = retry.delay(afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
+        guard
+          let wait = retry.delay(
+            afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
         else { throw error.asKubeError }
         logRetry(call, attempt: attempt, wait: wait, cause: error.message)
         try await pause(wait)
@@ -81,7 +87,7 @@ extension RESTClient {
       let failure = StatusDecoding.error(status: response.head.status, headers: response.head.headers, body: body)
       if response.head.status == 401 && !reauthenticated {
         reauthenticated = true
-        await credentials.invalidate()
+        await credentials.invalidate(rejected: used)
         continue
       }
       guard
@@ -95,22 +101,26 @@ extension RESTClient {
     }
   }
 
-  func httpRequest(for call: RESTCall) async throws(KubeError) -> HTTPRequest {
+  /// The request for `call` and the credentials it carries (to name them if rejected).
+  func httpRequest(for call: RESTCall) async throws(KubeError) -> (HTTPRequest, ResolvedCredentials) {
     var headers = [HTTPHeader("Accept", "application/json")]
     var identity: ClientIdentity?
-    switch try await credentials.current() {
+    let resolved = try await credentials.current()
+    switch resolved {
     case .none: break
     case .bearerToken(let token): headers.append(HTTPHeader("Authorization", "Bearer \(token)"))
-    case .clientCertificate(let certificate, let key): identity = ClientIdentity(certificatePEM: certificate, keyPEM: key)
+    case .clientCertificate(let certificate, let key):
+      identity = ClientIdentity(certificatePEM: certificate, keyPEM: key)
     }
     var body: Data?
     if let value = call.body {
       body = Data(JSON.string(value).utf8)
       headers.append(HTTPHeader("Content-Type", call.contentType))
     }
-    return HTTPRequest(
+    let request = HTTPRequest(
       method: call.method, url: baseURL + call.path + RESTPath.query(call.query), headers: headers, body: body,
       clientIdentity: identity, timeout: call.timeout, isIdempotent: call.safety == .idempotent)
+    return (request, resolved)
   }
 
   func pause(_ duration: Duration) async throws(KubeError) {
@@ -132,6 +142,11 @@ extension RESTClient {
 }
 
 extension KubeError {
+  var isDisruptionBudgetRefusal: Bool {
+    guard case .status(let status) = self, status.code == 429 else { return false }
+    return status.details?.causes.contains { $0.type == "DisruptionBudget" } ?? false
+  }
+
   var retryAfterSeconds: Int? {
     if case .status(let status) = self { return status.details?.retryAfterSeconds }
     return nil

@@ -17,11 +17,13 @@ public final class RESTClient: KubeAPI {
   private let mapperStorage = Locked<RESTMapper?>(nil)
 
   /// - Parameters:
+  ///   - credentials: defaults to `credentialSource(for: connection)` (token, token file,
+  ///     client certificate or exec plugin, as the connection says).
   ///   - transport: defaults to libcurl configured from the connection's TLS settings.
   ///   - clock: what retry backoff sleeps on; tests pass one that does not wait.
   ///   - jitterSeed: fixes the random part of backoff.
   public init(
-    connection: ClusterConnection, credentials: any CredentialSource, transport: (any HTTPTransport)? = nil,
+    connection: ClusterConnection, credentials: (any CredentialSource)? = nil, transport: (any HTTPTransport)? = nil,
     retry: RetryPolicy = RetryPolicy(), clock: any Clock<Duration> = ContinuousClock(),
     logger: Logger = Logger(label: "release.kube.rest"), jitterSeed: UInt64 = 0x5EED
   ) throws(KubeError) {
@@ -31,7 +33,7 @@ public final class RESTClient: KubeAPI {
       throw KubeError.configuration("\(connection.contextName): server \"\(connection.server)\" is not an http(s) URL")
     }
     self.connection = connection
-    self.credentials = credentials
+    self.credentials = credentials ?? credentialSource(for: connection)
     if let transport {
       self.transport = transport
     } else {
@@ -70,12 +72,15 @@ public final class RESTClient: KubeAPI {
 
   public func get(_ id: ResourceID, subresource: String?) async throws(KubeError) -> Value {
     let info = try await mapper.info(for: id.gvk)
-    let path = RESTPath.resource(info, namespace: namespace(id.namespace, info), name: id.name, subresource: subresource)
+    let path = RESTPath.resource(
+      info, namespace: namespace(id.namespace, info), name: id.name, subresource: subresource)
     let response = try await execute(RESTCall(method: "GET", path: path, safety: .idempotent))
     return try Self.decode(response.body, what: path)
   }
 
-  public func list(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions) async throws(KubeError) -> ObjectList {
+  public func list(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions) async throws(KubeError)
+    -> ObjectList
+  {
     let info = try await mapper.info(for: gvk)
     let path = RESTPath.resource(info, namespace: namespace)
     let response = try await execute(
@@ -93,7 +98,8 @@ public final class RESTClient: KubeAPI {
     let path = RESTPath.resource(info, namespace: object.namespace)
     return try await send(
       RESTCall(
-        method: "POST", path: path, query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
+        method: "POST", path: path,
+        query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
         body: object, safety: .notIdempotent))
   }
 
@@ -107,7 +113,8 @@ public final class RESTClient: KubeAPI {
     // more than the first one did.
     return try await send(
       RESTCall(
-        method: "PUT", path: path, query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
+        method: "PUT", path: path,
+        query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
         body: body, safety: .idempotent))
   }
 
@@ -126,7 +133,8 @@ public final class RESTClient: KubeAPI {
     async throws(KubeError) -> Value
   {
     let info = try await mapper.info(for: id.gvk)
-    let path = RESTPath.resource(info, namespace: namespace(id.namespace, info), name: id.name, subresource: subresource)
+    let path = RESTPath.resource(
+      info, namespace: namespace(id.namespace, info), name: id.name, subresource: subresource)
     var body = body
     if type == .apply {
       body["apiVersion"] = .string(id.gvk.apiVersion)
@@ -134,7 +142,8 @@ public final class RESTClient: KubeAPI {
     }
     return try await send(
       RESTCall(
-        method: "PATCH", path: path, query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
+        method: "PATCH", path: path,
+        query: RESTPath.writeQuery(fieldManager: options.fieldManager, dryRun: options.dryRun),
         body: body, contentType: type.rawValue, safety: type == .apply ? .idempotent : .notIdempotent))
   }
 
@@ -161,6 +170,9 @@ public final class RESTClient: KubeAPI {
     // Not idempotent: a repeated eviction may take a second pod's budget; only 429 retries.
     _ = try await execute(RESTCall(method: "POST", path: path, body: eviction, safety: .notIdempotent))
   }
+
+  /// Closes kept-alive connections; the next call dials again.
+  public func closeIdleConnections() { transport.closeIdleConnections() }
 
   // MARK: - Helpers
 

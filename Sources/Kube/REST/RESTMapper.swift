@@ -34,7 +34,8 @@ actor RESTMapper {
     }
     var result: [APIResourceInfo] = []
     for (group, version) in versions {
-      result += try await resources(group: group, version: version, refresh: byGroupVersion[Self.key(group, version)] == nil)
+      result += try await resources(
+        group: group, version: version, refresh: byGroupVersion[Self.key(group, version)] == nil)
     }
     return result
   }
@@ -78,8 +79,10 @@ actor RESTMapper {
   }
 
   static func noMatch(_ gvk: GroupVersionKind) -> KubeError {
-    let what = gvk.kind.isEmpty ? "the server doesn't have a resource type in version \"\(gvk.apiVersion)\"" :
-      "no matches for kind \"\(gvk.kind)\" in version \"\(gvk.apiVersion)\""
+    let what =
+      gvk.kind.isEmpty
+      ? "the server doesn't have a resource type in version \"\(gvk.apiVersion)\""
+      : "no matches for kind \"\(gvk.kind)\" in version \"\(gvk.apiVersion)\""
     return .status(Status(code: 404, reason: .notFound, message: what))
   }
 }

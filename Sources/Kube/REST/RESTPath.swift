@@ -25,7 +25,8 @@ enum RESTPath {
   /// `?a=b&c=d`, values percent-encoded so selectors like `tier in (a,b)` survive.
   static func query(_ items: [(String, String)]) -> String {
     guard !items.isEmpty else { return "" }
-    return "?" + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? $0.1)" }
+    return "?"
+      + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? $0.1)" }
       .joined(separator: "&")
   }
 

@@ -89,7 +89,9 @@ final class ReflectorState: @unchecked Sendable {
         let api = watcher.api
         let gvk = watcher.gvk
         let namespace = watcher.namespace
-        if let stream = try await attempt({ () throws(KubeError) in try await api.watch(gvk, namespace: namespace, options: options) }) {
+        if let stream = try await attempt({ () throws(KubeError) in
+          try await api.watch(gvk, namespace: namespace, options: options)
+        }) {
           events = stream.makeAsyncIterator()
         }
         continue

@@ -35,7 +35,9 @@ public struct RetryPolicy: Sendable, Hashable {
   }
 
   /// The pause before attempt `attempt + 1` after a failed HTTP reply, or nil to give up.
-  public func delay(afterStatus code: Int, retryAfterSeconds: Int?, attempt: Int, safety: Safety, random: Double) -> Duration? {
+  public func delay(afterStatus code: Int, retryAfterSeconds: Int?, attempt: Int, safety: Safety, random: Double)
+    -> Duration?
+  {
     guard attempt < maxAttempts else { return nil }
     let retryable =
       switch code {
@@ -48,7 +50,8 @@ public struct RetryPolicy: Sendable, Hashable {
     return backoff(attempt: attempt, random: random)
   }
 
-  public func delay(afterTransport kind: TransportError.Kind, attempt: Int, safety: Safety, random: Double) -> Duration? {
+  public func delay(afterTransport kind: TransportError.Kind, attempt: Int, safety: Safety, random: Double) -> Duration?
+  {
     guard attempt < maxAttempts else { return nil }
     switch kind {
     case .couldNotConnect: break

@@ -57,7 +57,11 @@ public enum StatusDecoding {
       case 429: (.tooManyRequests, "the server has received too many requests and has asked us to try again later")
       case 500: (.internalError, "an error on the server has prevented the request from succeeding")
       case 503: (.serviceUnavailable, "the server is currently unable to handle the request")
-      case 504: (.timeout, "the server was unable to return a response in the time allotted, but may still be processing the request")
+      case 504:
+        (
+          .timeout,
+          "the server was unable to return a response in the time allotted, but may still be processing the request"
+        )
       default: (.unknown, "an error on the server (HTTP \(code)) has prevented the request from succeeding")
       }
     return Status(code: code, reason: reason, message: message)

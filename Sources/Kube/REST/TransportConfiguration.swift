@@ -11,7 +11,8 @@ public struct TransportConfiguration: Sendable, Hashable {
   /// Overall limit for requests that do not say otherwise.
   public var requestTimeout: Duration
   /// A streaming response that delivers no byte for this long is treated as a lost
-  /// connection (a silently dead peer); the watch then resumes from where it was.
+  /// connection (a silently dead peer); the watch then resumes from where it was. libcurl
+  /// averages the rate over about five seconds, so detection can take that much longer.
   public var streamIdleTimeout: Duration
   /// Idle connections (with their easy handles) kept for reuse.
   public var maxIdleConnections: Int

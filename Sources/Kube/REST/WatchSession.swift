@@ -14,6 +14,8 @@ final class WatchSession: @unchecked Sendable {
   private var decoder = WatchLineDecoder()
   private var pending: [WatchEvent] = []
   private var finished = false
+  /// Why the watch ends, once the events before it are delivered.
+  private var failure: KubeError?
   /// Connections in a row that ended before delivering an event: they back off.
   private var fruitlessConnections = 0
 
@@ -40,25 +42,50 @@ final class WatchSession: @unchecked Sendable {
   func next() async throws -> WatchEvent? {
     while true {
       if !pending.isEmpty { return pending.removeFirst() }
+      if let failure {
+        // Delivered after the events that preceded it on the wire.
+        self.failure = nil
+        finished = true
+        throw failure
+      }
       if finished || Task.isCancelled { return nil }
       guard var iterator = body else {
-        try await run { () throws(KubeError) in try await connect() }
+        do {
+          try await connect()
+        } catch {
+          failure = error
+        }
         continue
       }
       let chunk: Data?
+      var dropped = false
       do {
         chunk = try await iterator.next()
       } catch {
         chunk = nil
+        dropped = true
       }
       body = chunk == nil ? nil : iterator
       if let chunk {
-        for line in decoder.lines(after: chunk) { try await run { () throws(KubeError) in try accept(line) } }
+        decode(decoder.lines(after: chunk))
         continue
       }
-      if let tail = decoder.remainder() { try await run { () throws(KubeError) in try accept(tail) } }
+      // A line cut off by a dropped connection is garbage; the next connection resends it.
+      let tail = decoder.remainder()
+      if !dropped, let tail, (try? JSON.parse(bytes: tail)) != nil { decode([tail]) }
       // The server ends a watch on its own only when the caller set timeoutSeconds.
-      if options.timeoutSeconds != nil { finished = true }
+      if !dropped && options.timeoutSeconds != nil { finished = true }
+    }
+  }
+
+  private func decode(_ lines: [[UInt8]]) {
+    for line in lines {
+      do {
+        try accept(line)
+      } catch {
+        failure = error
+        return
+      }
     }
   }
 
@@ -70,16 +97,6 @@ final class WatchSession: @unchecked Sendable {
     }
     fruitlessConnections = 0
     pending.append(event)
-  }
-
-  /// Marks the watch finished when `body` throws, so the stream ends with that error.
-  private func run(_ body: () async throws(KubeError) -> Void) async throws(KubeError) {
-    do {
-      try await body()
-    } catch {
-      finished = true
-      throw error
-    }
   }
 }
 
