@@ -1,4 +1,4 @@
-public import Manifest
+import Manifest
 
 /// Maps kinds to REST resources from the server's discovery documents, fetched lazily per
 /// group version and cached for the client's lifetime. A kind missing from a cached group

@@ -1,5 +1,5 @@
 public import Foundation
-public import Manifest
+import Manifest
 
 /// Splits a watch body into its newline-delimited JSON events as bytes arrive: an event is
 /// decoded as soon as its line is complete, and only the unfinished tail is kept.
