@@ -170,7 +170,10 @@ extension SimCluster {
       ],
     ]
     guard let created = write(rs) else { return nil }
-    recordEvent(deployment, reason: "ScalingReplicaSet", message: "Scaled up replica set \(created.name ?? "") from 0 to \(replicas)", component: "deployment-controller")
+    // Upstream reports the creation as a scale-up only when it starts with pods (getNewReplicaSet).
+    if replicas > 0 {
+      recordEvent(deployment, reason: "ScalingReplicaSet", message: "Scaled up replica set \(created.name ?? "") from 0 to \(replicas)", component: "deployment-controller")
+    }
     return created
   }
 
