@@ -9,8 +9,10 @@ import Testing
 /// cluster, not only kubectl's exit code.
 @Suite("kubectl workflows against KubeSimServer")
 struct KubectlWorkflowTests {
-  @Test func applyRolloutUpdateUndoDiffPatchScaleDeleteOverHTTP() async throws {
-    try await ServerFixtures.withServer(tls: false) { server, _, kubectl in
+  /// The whole workflow over plain HTTP (kubectl sends no credentials there, so the server's
+  /// anonymous user is the admin) and over HTTPS with the admin client certificate.
+  @Test(arguments: [false, true]) func applyRolloutUpdateUndoDiffPatchScaleDelete(tls: Bool) async throws {
+    try await ServerFixtures.withServer(tls: tls, credential: tls ? .clientCertificate : .adminToken) { server, _, kubectl in
       let sim = server.sim
       let manifest = try kubectl.file("app.yaml", ServerFixtures.app())
       let apply = try await kubectl("apply", "--server-side", "-f", manifest)
