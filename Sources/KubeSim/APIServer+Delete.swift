@@ -128,9 +128,10 @@ extension APIServer {
       let permitted = podReady ? allowed > 0 : healthy >= desired
       if !permitted {
         let name = budgetID.name
+        // No Retry-After, as upstream (eviction.go passes 0): a client's transport must not retry
+        // this silently; the caller (kubectl drain, the rollout) decides when to try again.
         throw KubeError.tooManyRequests(
           "Cannot evict pod as it would violate the pod's disruption budget.",
-          retryAfterSeconds: 10,
           causes: [StatusCause(type: "DisruptionBudget", field: "", message: "The disruption budget \(name) needs \(desired) healthy pods and has \(healthy) currently")])
       }
       if options.dryRun { return }
