@@ -35,7 +35,14 @@ struct EmbeddedCluster {
   func scenario(override: String?) throws(ReleaseFailure) -> (Scenario, String) {
     let source: String
     let file: String
-    if FileManager.default.fileExists(atPath: stateFile), let saved = try? String(contentsOfFile: scenarioFile, encoding: .utf8) {
+    let exists = FileManager.default.fileExists(atPath: stateFile)
+    if exists, let override {
+      // Silently keeping the old cluster would run the user's commands on nodes they did not ask for.
+      throw ReleaseFailure.badInput(
+        "--scenario \(override): the embedded cluster already exists (\(PathDisplay.relativize(stateFile, to: ""))); "
+          + "run `release sim reset` first to start one from a new scenario")
+    }
+    if exists, let saved = try? String(contentsOfFile: scenarioFile, encoding: .utf8) {
       (source, file) = (saved, scenarioFile)
     } else if let override {
       guard let text = try? String(contentsOfFile: override, encoding: .utf8) else {

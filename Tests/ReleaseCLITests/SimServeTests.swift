@@ -88,4 +88,17 @@ import Testing
     #expect(start.stderr.contains("broken.yaml"))
     #expect(!FileManager.default.fileExists(atPath: tree.root + "/.release/sim/server.json"))
   }
+
+  @Test func aScenarioForAnExistingClusterIsRefused() throws {
+    let tree = try ScratchTree([
+      "environments/a/kustomization.yaml": "resources: []\n", ".git/HEAD": "ref: refs/heads/main\n",
+      "other.yaml": "nodes: [{name: solo, allocatable: {cpu: 4}}]\n",
+    ])
+    defer { tree.remove() }
+    #expect(try ReleaseBinary.run(["sim", "advance", "1m"], in: tree.root).status == 0)
+    let start = try ReleaseBinary.run(["sim", "start", "--scenario", "other.yaml"], in: tree.root)
+    #expect(start.status == 2)
+    #expect(start.stderr.contains("already exists") && start.stderr.contains("release sim reset"), "\(start.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: tree.root + "/.release/sim/server.json"))
+  }
 }
