@@ -24,9 +24,11 @@ struct APIHandler: Sendable {
     case "version" where segments.count == 1:
       return .json(status: 200, body: Discovery.version)
     case "api":
+      if segments.count == 1, request.wantsAggregatedDiscovery { return aggregatedDiscovery(core: true) }
       if segments.count == 1 { return .json(status: 200, body: discovery.coreVersions(serverAddress: serverAddress)) }
       return try await resources(group: "", version: segments[1], rest: Array(segments.dropFirst(2)), request, user: user)
     case "apis":
+      if segments.count == 1, request.wantsAggregatedDiscovery { return aggregatedDiscovery(core: false) }
       if segments.count == 1 { return .json(status: 200, body: discovery.groupList) }
       if segments.count == 2 {
         guard let group = discovery.group(segments[1]) else { throw notFound() }
@@ -40,6 +42,10 @@ struct APIHandler: Sendable {
     default:
       throw notFound()
     }
+  }
+
+  private func aggregatedDiscovery(core: Bool) -> APIResponse {
+    .json(status: 200, body: discovery.aggregated(core: core), headers: [("Content-Type", Discovery.aggregatedContentType)])
   }
 
   private func notFound() -> KubeError {

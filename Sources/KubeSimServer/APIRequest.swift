@@ -40,6 +40,8 @@ struct APIRequest: Sendable {
   /// `Accept: application/json;as=Table;v=v1;g=meta.k8s.io`, as `kubectl get` asks for.
   var wantsTable: Bool { (headers["accept"] ?? "").contains("as=Table") }
 
+  var wantsAggregatedDiscovery: Bool { Discovery.wantsAggregated(accept: headers["accept"] ?? "") }
+
   func flag(_ name: String) -> Bool {
     guard let value = query[name] else { return false }
     return value == "" || value == "1" || value.lowercased() == "true"

@@ -3,7 +3,7 @@ import Manifest
 
 /// The legacy discovery documents (`/api`, `/apis`, `/api/v1`, `/apis/GROUP/VERSION`),
 /// `/version` and the slice of OpenAPI v3 kubectl reads, built from `KubeAPI.discovery()`.
-/// Aggregated discovery is not served: answering plain JSON makes kubectl fall back to these.
+/// Aggregated discovery, for clients that ask for it, is in Discovery+Aggregated.swift.
 struct Discovery: Sendable {
   let resources: [APIResourceInfo]
 

@@ -102,7 +102,8 @@ struct HTTPConnection: Sendable {
     headers.add(name: "Content-Length", value: String(bytes.readableBytes))
     headers.add(name: "Cache-Control", value: "no-cache, private")
     if !keepAlive { headers.add(name: "Connection", value: "close") }
-    for (name, value) in extra { headers.add(name: name, value: value) }
+    // A response may name its own Content-Type (aggregated discovery does).
+    for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
     try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)))
     try await outbound.write(.body(.byteBuffer(bytes)))
     try await outbound.write(.end(nil))

@@ -270,6 +270,31 @@ struct ServerBehaviourTests {
     }
   }
 
+  /// kubectl asks for aggregated discovery first; with it, one request describes every group.
+  @Test func aggregatedDiscoveryWhenAskedFor() async throws {
+    try await withServer { _, endpoint in
+      let accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
+      let response = try await Curl.run(endpoint, "/apis", token: endpoint.token, extra: ["-H", "Accept: \(accept)", "-w", "\n%{content_type}"])
+      #expect(response.lines.last == "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
+      let list = try JSON.parse(response.lines.dropLast().joined(separator: "\n"))
+      #expect(list["kind"] == "APIGroupDiscoveryList")
+      let apps = list["items"]?.arrayValue?.first { $0[path: ["metadata", "name"]] == "apps" }
+      let deployments = apps?["versions"]?.arrayValue?.first?["resources"]?.arrayValue?.first { $0["resource"] == "deployments" }
+      #expect(deployments?["scope"] == "Namespaced")
+      #expect(deployments?["responseKind"] == ["group": "apps", "version": "v1", "kind": "Deployment"])
+      let scale = deployments?["subresources"]?.arrayValue?.first { $0["subresource"] == "scale" }
+      #expect(scale?["responseKind"] == ["group": "autoscaling", "version": "v1", "kind": "Scale"])
+
+      let core = try JSON.parse(try await Curl.run(endpoint, "/api", token: endpoint.token, extra: ["-H", "Accept: \(accept)"]).output)
+      let pods = core["items"]?.arrayValue?.first?["versions"]?.arrayValue?.first?["resources"]?.arrayValue?.first { $0["resource"] == "pods" }
+      #expect(pods?["subresources"]?.arrayValue?.contains { $0["subresource"] == "eviction" } == true)
+
+      // Without the media type the legacy documents answer, as for older clients.
+      let legacy = try JSON.parse(try await Curl.run(endpoint, "/apis", token: endpoint.token).output)
+      #expect(legacy["kind"] == "APIGroupList")
+    }
+  }
+
   @Test func tablesCarryUpstreamColumns() async throws {
     try await withServer { server, endpoint in
       let accept = ["-H", "Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json"]
