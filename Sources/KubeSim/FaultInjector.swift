@@ -7,7 +7,7 @@ struct FaultInjector: Sendable {
   var rng: SplitMix64
 
   mutating func check(_ verb: String) throws(KubeError) {
-    for rule in rules where rule.verb == verb || rule.verb == "*" {
+    for rule in rules where (rule.verb == verb || rule.verb == "*") && rule.disconnectAfterEvents == nil {
       guard rng.nextUnit() < rule.rate else { continue }
       switch rule.code {
       case 429: throw KubeError.tooManyRequests("injected fault: too many requests", retryAfterSeconds: rule.retryAfterSeconds ?? 1)
@@ -17,5 +17,14 @@ struct FaultInjector: Sendable {
       default: throw KubeError.status(Status(code: rule.code, reason: .serviceUnavailable, message: "injected fault: service unavailable"))
       }
     }
+  }
+
+  /// How many events a new watch may deliver before it is cut, if a disconnect rule draws it.
+  mutating func watchEventLimit() -> Int? {
+    for rule in rules where rule.verb == "watch" {
+      guard let limit = rule.disconnectAfterEvents, rng.nextUnit() < rule.rate else { continue }
+      return limit
+    }
+    return nil
   }
 }

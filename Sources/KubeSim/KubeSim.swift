@@ -19,6 +19,8 @@ public actor KubeSim: KubeAPI {
     var namespace: String?
     var after: Int64
     var bookmarks: Bool
+    /// Events left before a scenario fault cuts this watch; nil: never.
+    var remaining: Int?
     var options: ListOptions
     var continuation: AsyncThrowingStream<WatchEvent, any Error>.Continuation
   }
@@ -137,7 +139,14 @@ public actor KubeSim: KubeAPI {
     for (id, watcher) in watchers {
       do {
         let events = try selectedChanges(watcher.gvk, namespace: watcher.namespace, after: watcher.after, options: watcher.options)
+        if let remaining = watcher.remaining, events.count >= remaining {
+          for event in events.prefix(remaining) { watcher.continuation.yield(event) }
+          watcher.continuation.finish()
+          watchers[id] = nil
+          continue
+        }
         for event in events { watcher.continuation.yield(event) }
+        watchers[id]?.remaining = watcher.remaining.map { $0 - events.count }
         let version = cluster.api.store.resourceVersion
         // A BOOKMARK tells the client how far it is caught up, so a reconnect after a drop
         // resumes from there instead of relisting (sent when the client asked for them).
@@ -195,8 +204,16 @@ public actor KubeSim: KubeAPI {
     watcherCounter += 1
     let id = watcherCounter
     let (stream, continuation) = AsyncThrowingStream<WatchEvent, any Error>.makeStream()
+    let limit = faults.watchEventLimit()
+    if let limit, initial.count >= limit {
+      for event in initial.prefix(limit) { continuation.yield(event) }
+      continuation.finish()
+      return stream
+    }
     for event in initial { continuation.yield(event) }
-    watchers[id] = Watcher(gvk: gvk, namespace: namespace, after: cluster.api.store.resourceVersion, bookmarks: options.allowWatchBookmarks, options: options, continuation: continuation)
+    watchers[id] = Watcher(
+      gvk: gvk, namespace: namespace, after: cluster.api.store.resourceVersion, bookmarks: options.allowWatchBookmarks,
+      remaining: limit.map { $0 - initial.count }, options: options, continuation: continuation)
     continuation.onTermination = { [weak self] _ in
       guard let self else { return }
       Task { await self.removeWatcher(id) }

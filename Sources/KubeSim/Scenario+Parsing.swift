@@ -51,8 +51,13 @@ extension Scenario {
       guard rate >= 0 && rate <= 1 else { throw fault.error("rate", "must be between 0 and 1") }
       let code = Int(try fault.optionalInt("code") ?? 503)
       let retry = try fault.optionalInt("retryAfterSeconds").map(Int.init)
+      let disconnect = try fault.optionalInt("disconnectAfterEvents").map(Int.init)
+      if let disconnect {
+        guard verb == "watch" else { throw fault.error("disconnectAfterEvents", "only a watch can be disconnected") }
+        guard disconnect >= 0 else { throw fault.error("disconnectAfterEvents", "must not be negative") }
+      }
       try fault.rejectUnknownKeys()
-      faults.append(Fault(verb: verb, rate: rate, code: code, retryAfterSeconds: retry))
+      faults.append(Fault(verb: verb, rate: rate, code: code, retryAfterSeconds: retry, disconnectAfterEvents: disconnect))
     }
     let seed = UInt64(max(0, try fields.optionalInt("seed") ?? 1))
     let termination = try Self.number(&fields, "terminationSeconds") ?? 5

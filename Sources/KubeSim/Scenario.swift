@@ -103,17 +103,22 @@ public struct Scenario: Sendable, Equatable {
     }
   }
 
+  /// A share (`rate`) of requests of a verb fails with `code`; for `watch`, a rule with
+  /// `disconnectAfterEvents` instead ends that share of watches cleanly after so many events,
+  /// as an API server restart or a load balancer's idle cut does.
   public struct Fault: Sendable, Equatable {
     public var verb: String
     public var rate: Double
     public var code: Int
     public var retryAfterSeconds: Int?
+    public var disconnectAfterEvents: Int?
 
-    public init(verb: String, rate: Double, code: Int, retryAfterSeconds: Int? = nil) {
+    public init(verb: String, rate: Double, code: Int, retryAfterSeconds: Int? = nil, disconnectAfterEvents: Int? = nil) {
       self.verb = verb
       self.rate = rate
       self.code = code
       self.retryAfterSeconds = retryAfterSeconds
+      self.disconnectAfterEvents = disconnectAfterEvents
     }
   }
 

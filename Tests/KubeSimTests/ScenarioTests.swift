@@ -19,6 +19,7 @@ import Testing
     ("nodes: [{name: a}]\nfaults: [{verb: fly, rate: 0.1}]\n", "s.yaml: faults[0].verb: expected one of get, list, watch, create, update, patch, apply, delete, evict, *"),
     ("nodes: [{name: a}]\nimages: [{image: x, tagSuffix: y}]\n", "s.yaml: images[0]: set exactly one of image or tagSuffix"),
     ("nodes: [{name: a}]\nseeds: 1\n", "s.yaml: seeds: unknown field"),
+    ("nodes: [{name: a}]\nfaults: [{verb: get, rate: 1, disconnectAfterEvents: 2}]\n", "s.yaml: faults[0].disconnectAfterEvents: only a watch can be disconnected"),
   ])
   func reportsBadScenarioFieldsByName(yaml: String, message: String) {
     do {
