@@ -19,13 +19,38 @@ extension RESTClient {
   /// anything else is thrown as the server's Status. A 401 invalidates the credentials and is
   /// retried once with fresh ones.
   func execute(_ call: RESTCall) async throws(KubeError) -> HTTPResponse {
+    try await withRetries(call, send: { request throws(TransportError) in try await transport.send(request) }, head: \.head, errorBody: \.body)
+  }
+
+  /// Opens a streaming response (a watch), with the same retry rules as `execute` for
+  /// everything up to the response head.
+  func openStream(_ call: RESTCall) async throws(KubeError) -> HTTPStreamingResponse {
+    try await withRetries(
+      call, send: { request throws(TransportError) in try await transport.stream(request) }, head: \.head,
+      errorBody: { response in
+        var body = Data()
+        do {
+          for try await chunk in response.body where body.count < 1 << 20 { body.append(chunk) }
+        } catch {
+          // The status line already says what went wrong; a cut-off error body changes nothing.
+        }
+        return body
+      })
+  }
+
+  /// The retry loop shared by whole and streamed responses: transport failures and error
+  /// statuses are retried as the policy allows for the call's safety.
+  private func withRetries<Response: Sendable>(
+    _ call: RESTCall, send: (HTTPRequest) async throws(TransportError) -> Response,
+    head: (Response) -> HTTPResponseHead, errorBody: (Response) async -> Data
+  ) async throws(KubeError) -> Response {
     var attempt = 1
     var reauthenticated = false
     while true {
       let (request, used) = try await httpRequest(for: call)
-      let response: HTTPResponse
+      let response: Response
       do {
-        response = try await transport.send(request)
+        response = try await send(request)
       } catch {
         guard
           let wait = retry.delay(
@@ -36,66 +61,22 @@ extension RESTClient {
         attempt += 1
         continue
       }
-      if (200..<300).contains(response.status) { return response }
-      let failure = StatusDecoding.error(status: response.status, headers: response.head.headers, body: response.body)
-      if response.status == 401 && !reauthenticated {
+      let status = head(response).status
+      if (200..<300).contains(status) { return response }
+      let failure = StatusDecoding.error(status: status, headers: head(response).headers, body: await errorBody(response))
+      if status == 401 && !reauthenticated {
         reauthenticated = true
         await credentials.invalidate(rejected: used)
         continue
       }
       // A budget refusal is an answer, not throttling: the caller decides when to evict again.
       if failure.isDisruptionBudgetRefusal { throw failure }
-      let retryAfter = failure.retryAfterSeconds
       guard
         let wait = retry.delay(
-          afterStatus: response.status, retryAfterSeconds: retryAfter, attempt: attempt, safety: call.safety,
+          afterStatus: status, retryAfterSeconds: failure.retryAfterSeconds, attempt: attempt, safety: call.safety,
           random: jitter.next())
       else { throw failure }
-      logRetry(call, attempt: attempt, wait: wait, cause: "HTTP \(response.status)")
-      try await pause(wait)
-      attempt += 1
-    }
-  }
-
-  /// Opens a streaming response (a watch), with the same retry rules as `execute` for
-  /// everything up to the response head.
-  func openStream(_ call: RESTCall) async throws(KubeError) -> HTTPStreamingResponse {
-    var attempt = 1
-    var reauthenticated = false
-    while true {
-      let (request, used) = try await httpRequest(for: call)
-      let response: HTTPStreamingResponse
-      do {
-        response = try await transport.stream(request)
-      } catch {
-        guard
-          let wait = retry.delay(
-            afterTransport: error.kind, attempt: attempt, safety: call.safety, random: jitter.next())
-        else { throw error.asKubeError }
-        logRetry(call, attempt: attempt, wait: wait, cause: error.message)
-        try await pause(wait)
-        attempt += 1
-        continue
-      }
-      if (200..<300).contains(response.head.status) { return response }
-      var body = Data()
-      do {
-        for try await chunk in response.body where body.count < 1 << 20 { body.append(chunk) }
-      } catch {
-        // The status line already says what went wrong; a cut-off error body changes nothing.
-      }
-      let failure = StatusDecoding.error(status: response.head.status, headers: response.head.headers, body: body)
-      if response.head.status == 401 && !reauthenticated {
-        reauthenticated = true
-        await credentials.invalidate(rejected: used)
-        continue
-      }
-      guard
-        let wait = retry.delay(
-          afterStatus: response.head.status, retryAfterSeconds: failure.retryAfterSeconds, attempt: attempt,
-          safety: call.safety, random: jitter.next())
-      else { throw failure }
-      logRetry(call, attempt: attempt, wait: wait, cause: "HTTP \(response.head.status)")
+      logRetry(call, attempt: attempt, wait: wait, cause: "HTTP \(status)")
       try await pause(wait)
       attempt += 1
     }
