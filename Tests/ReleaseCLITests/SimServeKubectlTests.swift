@@ -108,7 +108,7 @@ import Testing
 
     // A restart keeps every object; a slower clock lets the drain below meet the budget mid-way.
     #expect(try ReleaseBinary.run(["sim", "stop"], in: tree.root).status == 0)
-    #expect(try ReleaseBinary.run(["sim", "start", "--speed", "100"], in: tree.root).status == 0)
+    #expect(try ReleaseBinary.run(["sim", "start", "--speed", "60"], in: tree.root).status == 0)
     #expect(try cluster.pods(ns).filter(Self.isReady).count == 2)
 
     // Draining both nodes that hold the pods: the PDB (minAvailable 1) refuses the second
