@@ -200,6 +200,7 @@ extension SimCluster {
     let replicas = current[path: ["spec", "replicas"]]?.intValue ?? 1
     let (_, maxUnavailable) = Self.fenceposts(current, replicas: replicas)
     let total = sum("replicas")
+    let desiredInSets = sets.reduce(0) { $0 + ($1[path: ["spec", "replicas"]]?.intValue ?? 0) }
     let updated = newRS?[path: ["status", "replicas"]]?.intValue ?? 0
     let ready = sum("readyReplicas")
     let available = sum("availableReplicas")
@@ -207,9 +208,10 @@ extension SimCluster {
     var status: Value = [
       "observedGeneration": current[path: ["metadata", "generation"]] ?? 1,
       "replicas": .int(total), "updatedReplicas": .int(updated), "readyReplicas": .int(ready),
-      "availableReplicas": .int(available), "unavailableReplicas": .int(max(0, total - available) > 0 ? max(0, replicas - available) : 0),
+      // Upstream calculateStatus: the ReplicaSets' desired (spec) replicas less the available
+      // ones, never negative (more available than desired while scaling down).
+      "availableReplicas": .int(available), "unavailableReplicas": .int(max(0, desiredInSets - available)),
     ]
-    if status["unavailableReplicas"]?.intValue == 0 && replicas > available { status["unavailableReplicas"] = .int(replicas - available) }
     var conditions = old["conditions"]?.arrayValue ?? []
     func set(_ type: String, _ value: String, _ reason: String, _ message: String, touchUpdate: Bool) {
       let nowText = Value.string(now.rfc3339)

@@ -19,6 +19,12 @@ import Testing
     #expect(condition?["status"] == "False")
     #expect(condition?["reason"] == "Unschedulable")
     #expect(condition?["message"] == "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.")
+    // Upstream counts the ReplicaSets' desired replicas (3 old + 1 surge) less the available
+    // ones, so the stalled surge pod shows as unavailable although spec.replicas are all up.
+    let stalled = try await sim.get(SimFixtures.deploymentID)["status"]
+    #expect(stalled?["availableReplicas"] == 3)
+    #expect(stalled?["updatedReplicas"] == 1)
+    #expect(stalled?["unavailableReplicas"] == 1)
 
     await sim.advance(by: .seconds(598))
     var deployment = try await sim.get(SimFixtures.deploymentID)
