@@ -112,6 +112,11 @@ extension APIServer {
     let podID = try normalizedStoredID(podID)
     guard let pod = store.get(podID) else { throw notFound(podID) }
     if pod.isTerminating { return }
+    // Upstream canIgnorePDB: a pod that is not running (Pending, or finished) disrupts nothing.
+    if ["Pending", "Succeeded", "Failed"].contains(pod[path: ["status", "phase"]]?.stringValue ?? "Pending") {
+      if !options.dryRun { _ = try delete(podID, options: options, now: now) }
+      return
+    }
     let pdbGVK = GroupVersionKind(group: "policy", version: "v1", kind: "PodDisruptionBudget")
     let budgets = store.list(pdbGVK, namespace: podID.namespace).filter { pdb in
       ObjectSelector(pdb[path: ["spec", "selector"]])?.matches(pod) ?? false
@@ -124,23 +129,25 @@ extension APIServer {
       let healthy = budget[path: ["status", "currentHealthy"]]?.intValue ?? 0
       let desired = budget[path: ["status", "desiredHealthy"]]?.intValue ?? 0
       let podReady = PodStatus.isReady(pod)
-      // An unhealthy pod may go when the budget is met (unhealthyPodEvictionPolicy IfHealthyBudget).
-      let permitted = podReady ? allowed > 0 : healthy >= desired
-      if !permitted {
-        let name = budgetID.name
+      let refusal = KubeError.tooManyRequests(
         // No Retry-After, as upstream (eviction.go passes 0): a client's transport must not retry
         // this silently; the caller (kubectl drain, the rollout) decides when to try again.
-        throw KubeError.tooManyRequests(
-          "Cannot evict pod as it would violate the pod's disruption budget.",
-          causes: [StatusCause(type: "DisruptionBudget", field: "", message: "The disruption budget \(name) needs \(desired) healthy pods and has \(healthy) currently")])
-      }
-      if options.dryRun { return }
-      if podReady {
-        budget[path: ["status", "disruptionsAllowed"]] = .int(allowed - 1)
-        var disrupted = budget[path: ["status", "disruptedPods"]]?.objectValue ?? [:]
-        disrupted[podID.name] = .string(now.rfc3339)
-        budget[path: ["status", "disruptedPods"]] = .object(disrupted)
-        store.put(budget, id: budgetID)
+        "Cannot evict pod as it would violate the pod's disruption budget.",
+        causes: [StatusCause(type: "DisruptionBudget", field: "", message: "The disruption budget \(budgetID.name) needs \(desired) healthy pods and has \(healthy) currently")])
+      if !podReady {
+        // An unready pod is not counted as healthy, so its eviction is not charged: allowed
+        // always (AlwaysAllow) or while the budget is met (IfHealthyBudget, the default).
+        let policy = budget[path: ["spec", "unhealthyPodEvictionPolicy"]]?.stringValue ?? "IfHealthyBudget"
+        guard policy == "AlwaysAllow" || (healthy >= desired && desired > 0) else { throw refusal }
+      } else {
+        guard allowed > 0 else { throw refusal }
+        if !options.dryRun {
+          budget[path: ["status", "disruptionsAllowed"]] = .int(allowed - 1)
+          var disrupted = budget[path: ["status", "disruptedPods"]]?.objectValue ?? [:]
+          disrupted[podID.name] = .string(now.rfc3339)
+          budget[path: ["status", "disruptedPods"]] = .object(disrupted)
+          store.put(budget, id: budgetID)
+        }
       }
     }
     if options.dryRun { return }

@@ -72,4 +72,39 @@ import Testing
       #expect(error.description.contains("minAvailable and maxUnavailable cannot be both set"))
     }
   }
+
+  /// Upstream canIgnorePDB: a Pending pod disrupts nothing, so it goes even when the budget
+  /// has no disruption left for running pods.
+  @Test func pendingPodsAreEvictedWhateverTheBudget() async throws {
+    var budget = Self.pdb
+    budget[path: ["spec", "minAvailable"]] = 4
+    let sim = try await readyCluster(replicas: 4, budget: budget)
+    let pods = try await sim.list(SimFixtures.podGVK, namespace: "llm").items
+    let pending = try #require(pods.first { $0[path: ["status", "phase"]] == "Pending" }?.resourceID)
+    let running = try #require(pods.first { PodStatus.isReady($0) }?.resourceID)
+    try await sim.evict(pending, options: DeleteOptions())
+    await #expect(throws: KubeError.self) { try await sim.evict(running, options: DeleteOptions()) }
+  }
+
+  /// An unready pod is not charged to the budget: with the default IfHealthyBudget it may go
+  /// only while the budget is met; AlwaysAllow lets it go regardless.
+  @Test(arguments: [(nil as String?, false), ("IfHealthyBudget", false), ("AlwaysAllow", true)])
+  func unreadyPodsFollowTheUnhealthyPodEvictionPolicy(policy: String?, evicted: Bool) async throws {
+    let sim = KubeSim(scenario: SimFixtures.gpuScenario(nodes: 3))
+    _ = try await sim.apply(SimFixtures.deployment(replicas: 2, readinessDelay: 300), options: ApplyOptions(fieldManager: "release"))
+    var budget = Self.pdb
+    if let policy { budget[path: ["spec", "unhealthyPodEvictionPolicy"]] = .string(policy) }
+    _ = try await sim.apply(budget, options: ApplyOptions(fieldManager: "release"))
+    await sim.advance(by: .seconds(60))
+    let pods = try await sim.list(SimFixtures.podGVK, namespace: "llm").items
+    #expect(pods.allSatisfy { $0[path: ["status", "phase"]] == "Running" && !PodStatus.isReady($0) })
+    let target = try #require(pods.first?.resourceID)
+    do {
+      try await sim.evict(target, options: DeleteOptions())
+      #expect(evicted, "evicted although no pod is healthy and the policy is \(policy ?? "unset")")
+    } catch {
+      #expect(!evicted)
+      #expect(error.code == 429)
+    }
+  }
 }
