@@ -12,8 +12,8 @@ public enum YAMLReader {
     var result: [Value] = []
     do {
       // The basic resolver leaves typing of plain scalars to ScalarResolver (go-yaml v3 rules),
-      // which is also much faster than Yams' regex rules. An explicit `!!str 5` therefore reads
-      // as the int 5; Kubernetes manifests do not use explicit tags in practice.
+      // which is also much faster than Yams' regex rules; explicit tags are honoured in
+      // resolveScalar.
       var nodes = try Yams.compose_all(yaml: normalized, .basic)
       while let node = nodes.next() {
         let value = try convert(node, file: file)
@@ -73,15 +73,19 @@ public enum YAMLReader {
   }
 
   static func resolveScalar(_ scalar: Node.Scalar) -> Value {
-    if scalar.style != .plain { return .string(scalar.string) }
-    // With the basic resolver an untagged plain scalar arrives as str; explicit tags win.
+    // `scalar.tag` is the tag as written (Node.tag would resolve it): empty when untagged.
+    // An explicit core tag wins over the style, as in go-yaml v3: `!!str 5` is a string and
+    // `!!int "8"` an int. (kustomize prints a plain scalar under the non-specific `!` as it
+    // would untagged, so that case is left to the style.)
     switch scalar.tag.rawValue {
+    case Tag.Name.str.rawValue: return .string(scalar.string)
     case Tag.Name.int.rawValue: if let i = ScalarResolver.int(scalar.string) { return .int(i) }
     case Tag.Name.float.rawValue: if let d = ScalarResolver.float(scalar.string) { return .float(d) }
     case Tag.Name.bool.rawValue: if let b = ScalarResolver.bool(scalar.string) { return .bool(b) }
     case Tag.Name.null.rawValue: return .null
     default: break
     }
+    if scalar.style != .plain { return .string(scalar.string) }
     return ScalarResolver.resolvePlain(scalar.string)
   }
 

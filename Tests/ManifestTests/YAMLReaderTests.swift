@@ -8,7 +8,8 @@ import Testing
     ("a:", nil), ("a: 0777", 511), ("a: 0x1F", 31), ("a: 1_000", 1000), ("a: 0o17", 15),
     ("a: 1.5", 1.5), ("a: .5", 0.5), ("a: 1e3", 1000.0), ("a: 1e400", "1e400"), ("a: True", true),
     ("a: 2024-01-01", "2024-01-01T00:00:00Z"), ("a: 1:20", "1:20"), ("a: -3", -3),
-    ("a: !!int \"5\"", "5"),
+    // Explicit core tags win over the style, as kubectl kustomize prints them.
+    ("a: !!int \"5\"", 5), ("a: !!str 5", "5"), ("a: !!str true", "true"), ("a: !!bool \"true\"", true),
   ] as [(String, Value)])
   func resolvesPlainScalarsAsKustomizeReadsThem(yaml: String, expected: Value) throws {
     let doc = try YAMLReader.document(yaml, file: "t.yaml")
