@@ -44,7 +44,12 @@ struct SimServeCommand: AsyncParsableCommand {
         while !Task.isCancelled {
           try? await Task.sleep(for: .seconds(saveInterval))
           if Task.isCancelled { return }
-          try? await cluster.save(sim, scenarioSource: source)
+          do {
+            try await cluster.save(sim, scenarioSource: source)
+          } catch {
+            // Keep serving: the next save may succeed, and the log tells why this one did not.
+            Console.error("saving the embedded cluster: \(error)")
+          }
         }
       }
       await group.next()
