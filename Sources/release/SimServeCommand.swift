@@ -48,7 +48,7 @@ struct SimServeCommand: AsyncParsableCommand {
             try await cluster.save(sim, scenarioSource: source)
           } catch {
             // Keep serving: the next save may succeed, and the log tells why this one did not.
-            Console.error("saving the embedded cluster: \(error)")
+            Console.error("saving the embedded cluster: \((error as? ReleaseFailure)?.message ?? "\(error)")")
           }
         }
       }
