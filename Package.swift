@@ -92,8 +92,10 @@ let package = Package(
       exclude: ["cases"], swiftSettings: strictness),
     .testTarget(
       name: "SystemLibraryTests", dependencies: ["CCurl", "CLibGit2"], swiftSettings: strictness),
+    // Test doubles shared by the Kube test targets (not shipped in the product).
+    .target(name: "KubeTestSupport", path: "Tests/KubeTestSupport", swiftSettings: strictness),
     .testTarget(
-      name: "KubeTests", dependencies: ["Kube", "Manifest"], swiftSettings: strictness),
+      name: "KubeTests", dependencies: ["Kube", "Manifest", "KubeTestSupport"], swiftSettings: strictness),
     .testTarget(
       name: "KubeSimTests", dependencies: ["KubeSim", "Kube", "Manifest"],
       swiftSettings: strictness),
@@ -101,7 +103,7 @@ let package = Package(
       name: "KubeSimServerTests", dependencies: ["KubeSimServer", "KubeSim", "Kube", "Manifest"],
       swiftSettings: strictness),
     .testTarget(
-      name: "KubeAPIBehaviourTests", dependencies: ["KubeSimServer", "KubeSim", "Kube", "Manifest"],
+      name: "KubeAPIBehaviourTests", dependencies: ["KubeSimServer", "KubeSim", "Kube", "Manifest", "KubeTestSupport"],
       swiftSettings: strictness),
     .testTarget(
       name: "ReleaseCLITests", dependencies: ["Manifest"], swiftSettings: strictness),

@@ -266,17 +266,3 @@ public actor KubeSim: KubeAPI {
     }
   }
 }
-
-extension KubeSim {
-  /// Nodes with their GPU capacity and use, for `release sim status`.
-  public func nodeSummaries() -> [(name: String, gpus: Double, gpusUsed: Double, pods: Int, schedulable: Bool)] {
-    let pods = cluster.api.store.list(SimCluster.gvkPod)
-    return cluster.api.store.list(SimCluster.gvkNode).map { node in
-      let name = node.name ?? ""
-      let onNode = pods.filter { $0[path: ["spec", "nodeName"]]?.stringValue == name }
-      let used = onNode.reduce(0) { $0 + (PodStatus.requests($1)["nvidia.com/gpu"] ?? 0) }
-      let gpus = node[path: ["status", "allocatable", "nvidia.com/gpu"]].flatMap(Quantity.init)?.value ?? 0
-      return (name, gpus, used, onNode.count, node[path: ["spec", "unschedulable"]]?.boolValue != true)
-    }
-  }
-}

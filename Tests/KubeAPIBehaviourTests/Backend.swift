@@ -2,6 +2,7 @@ import Foundation
 import Kube
 import KubeSim
 import KubeSimServer
+import KubeTestSupport
 import Manifest
 import Synchronization
 import Testing
@@ -24,14 +25,14 @@ struct Harness: Sendable {
   let server: KubeSimServer?
   /// Every request the REST client put on the wire (method and path), nil in process.
   let wire: WireLog?
-  let clock: InstantClock
+  let clock: RecordingClock
   let transport: CurlTransport?
 
   static func make(
     _ backend: Backend, sim: KubeSim, faults: ServerFaults = ServerFaults(), retry: RetryPolicy = RetryPolicy(),
     namespace: String = "default"
   ) async throws -> Harness {
-    let clock = InstantClock()
+    let clock = RecordingClock()
     switch backend {
     case .sim:
       return Harness(api: sim, sim: sim, server: nil, wire: nil, clock: clock, transport: nil)
@@ -94,26 +95,3 @@ struct CountingTransport: HTTPTransport {
   }
 }
 
-/// Sleeps return at once (retry backoff costs no real time) and are recorded.
-final class InstantClock: Clock, Sendable {
-  struct Instant: InstantProtocol {
-    var offset: Duration
-    func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-    func duration(to other: Instant) -> Duration { other.offset - offset }
-    static func < (a: Instant, b: Instant) -> Bool { a.offset < b.offset }
-  }
-
-  private let state = Mutex((now: Instant(offset: .zero), sleeps: [Duration]()))
-  var now: Instant { state.withLock { $0.now } }
-  var minimumResolution: Duration { .zero }
-  var sleeps: [Duration] { state.withLock { $0.sleeps } }
-
-  func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-    try Task.checkCancellation()
-    state.withLock {
-      $0.sleeps.append($0.now.duration(to: deadline))
-      $0.now = deadline
-    }
-    await Task.yield()
-  }
-}

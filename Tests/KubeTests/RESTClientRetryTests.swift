@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import KubeTestSupport
 import Manifest
 import Testing
 

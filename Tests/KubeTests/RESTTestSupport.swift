@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import KubeTestSupport
 import Manifest
 import Synchronization
 
@@ -47,29 +48,6 @@ struct TestPKI: Sendable {
   }()
 }
 
-/// A clock whose sleeps return at once and are recorded, so retry waits are asserted exactly.
-final class RecordingClock: Clock, Sendable {
-  struct Instant: InstantProtocol {
-    var offset: Duration
-    func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-    func duration(to other: Instant) -> Duration { other.offset - offset }
-    static func < (a: Instant, b: Instant) -> Bool { a.offset < b.offset }
-  }
-
-  private let state = Mutex((now: Instant(offset: .zero), sleeps: [Duration]()))
-
-  var now: Instant { state.withLock { $0.now } }
-  var minimumResolution: Duration { .zero }
-  var sleeps: [Duration] { state.withLock { $0.sleeps } }
-
-  func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-    try Task.checkCancellation()
-    state.withLock {
-      $0.sleeps.append($0.now.duration(to: deadline))
-      $0.now = deadline
-    }
-  }
-}
 
 struct StaticCredentials: CredentialSource {
   var value: ResolvedCredentials
