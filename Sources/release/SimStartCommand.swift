@@ -21,7 +21,7 @@ struct SimStartCommand: AsyncParsableCommand {
     let repository = try global.environmentRepository()
     let cluster = EmbeddedCluster(repository: repository)
     if let record = cluster.servedRecord() {
-      Console.output("embedded cluster already served at \(record.url) (pid \(record.pid))\n\n" + Self.usage(record, cluster))
+      Console.output("embedded cluster already served at \(record.url) (pid \(record.pid))\n\n" + Self.usage(record))
       return
     }
     // Fail on a bad scenario here, with exit 2, rather than in a background process.
@@ -34,7 +34,7 @@ struct SimStartCommand: AsyncParsableCommand {
     while Date() < deadline {
       if let record = SimServerRecord.read(cluster.serverRecordFile), record.pid == server.processIdentifier {
         Console.output("embedded cluster served at \(record.url) (pid \(record.pid), virtual time ×\(Self.number(speed)))\n\n"
-          + Self.usage(record, cluster))
+          + Self.usage(record))
         return
       }
       if !server.isRunning {
@@ -46,7 +46,7 @@ struct SimStartCommand: AsyncParsableCommand {
     throw ReleaseFailure.badInput("the embedded cluster server did not come up within \(Self.number(timeout)) s:\n" + Self.tail(of: cluster.serverLogFile))
   }
 
-  static func usage(_ record: SimServerRecord, _ cluster: EmbeddedCluster) -> String {
+  static func usage(_ record: SimServerRecord) -> String {
     """
     use it with kubectl:
       export KUBECONFIG=\(record.kubeconfig)
