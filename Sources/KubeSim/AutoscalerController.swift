@@ -1,3 +1,4 @@
+internal import Kube
 import Manifest
 
 /// HorizontalPodAutoscaler (autoscaling/v2), synced every 15 s: desired = ceil(current ×

@@ -1,3 +1,4 @@
+internal import Kube
 import Manifest
 internal import OrderedCollections
 

@@ -1,3 +1,4 @@
+internal import Kube
 import Manifest
 
 /// PodDisruptionBudget status (pkg/controller/disruption): expectedPods from the scale of the

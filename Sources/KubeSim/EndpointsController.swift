@@ -1,3 +1,4 @@
+internal import Kube
 import Manifest
 
 /// Services with a selector get an EndpointSlice (discovery.k8s.io/v1) and a legacy

@@ -1,3 +1,4 @@
+internal import Kube
 import Manifest
 
 /// The kubelet model: for each pod bound to a node, image pull (slow the first time on a

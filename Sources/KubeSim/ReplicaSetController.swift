@@ -1,3 +1,4 @@
+internal import Kube
 import Manifest
 
 /// The ReplicaSet controller: keeps `spec.replicas` active pods, creating pods named

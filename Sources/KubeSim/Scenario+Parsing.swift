@@ -1,3 +1,4 @@
+internal import Kube
 public import Manifest
 
 extension Scenario {

@@ -1,3 +1,4 @@
+internal import Kube
 import Manifest
 
 /// The default scheduler's filter step for the pods a rollout creates: resource requests

@@ -1,7 +1,12 @@
 public import Manifest
 
 /// A Kubernetes resource quantity (`500m`, `16Gi`, `1`, `0.5`), as a number in base units.
+/// Equality is by value, so `1000m` equals `1` and `1Gi` equals `1024Mi` as the API server
+/// sees them; `text` keeps what was written.
 public struct Quantity: Sendable, Hashable {
+  public static func == (a: Quantity, b: Quantity) -> Bool { a.value == b.value }
+  public func hash(into hasher: inout Hasher) { hasher.combine(value) }
+
   public var value: Double
   public var text: String
 
@@ -20,7 +25,7 @@ public struct Quantity: Sendable, Hashable {
     }
   }
 
-  init(value: Double, text: String) {
+  public init(value: Double, text: String) {
     self.value = value
     self.text = text
   }
@@ -33,32 +38,5 @@ public struct Quantity: Sendable, Hashable {
     }
     guard let number = Double(text) else { return nil }
     self.init(value: number, text: text)
-  }
-}
-
-/// `maxSurge: 1` or `maxUnavailable: 25%`, scaled against a replica count.
-struct IntOrPercent: Sendable {
-  var raw: Value
-  init(_ raw: Value) { self.raw = raw }
-
-  var isZero: Bool {
-    switch raw {
-    case .int(let i): return i == 0
-    case .string(let s): return s == "0%" || s == "0"
-    default: return false
-    }
-  }
-
-  /// Upstream GetScaledValueFromIntOrPercent: percentages round up or down as asked.
-  func scaled(_ total: Int64, roundUp: Bool) -> Int64 {
-    switch raw {
-    case .int(let i): return i
-    case .string(let s) where s.hasSuffix("%"):
-      let percent = Double(s.dropLast()) ?? 0
-      let exact = percent * Double(total) / 100
-      return Int64(roundUp ? exact.rounded(.up) : exact.rounded(.down))
-    case .string(let s): return Int64(s) ?? 0
-    default: return 0
-    }
   }
 }

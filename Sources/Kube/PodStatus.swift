@@ -1,26 +1,25 @@
 public import Manifest
 
-/// Reading pod state the way controllers do.
+/// Reading pod state the way controllers and `kubectl` do; shared by the simulated cluster and
+/// by the rollout, which sees pods only through `KubeAPI`.
 public enum PodStatus {
   public static func isReady(_ pod: Value) -> Bool {
     condition(pod, "Ready")?["status"]?.stringValue == "True"
   }
 
-  /// When the pod last became Ready, if it is Ready.
-  public static func readySince(_ pod: Value) -> SimInstant? {
+  /// When the Ready condition last changed, as the server wrote it (RFC 3339).
+  public static func readyTransitionTime(_ pod: Value) -> String? {
     guard let ready = condition(pod, "Ready"), ready["status"]?.stringValue == "True" else { return nil }
-    return SimInstant.parse(ready["lastTransitionTime"]?.stringValue ?? "")
+    return ready["lastTransitionTime"]?.stringValue
   }
 
-  /// Ready for at least `minReadySeconds` (upstream IsPodAvailable).
-  public static func isAvailable(_ pod: Value, minReadySeconds: Int64, now: SimInstant) -> Bool {
-    guard !pod.isTerminating, let since = readySince(pod) else { return false }
-    return minReadySeconds == 0 || since.advanced(by: .seconds(minReadySeconds)) <= now
+  public static func isTerminating(_ pod: Value) -> Bool {
+    pod[path: ["metadata", "deletionTimestamp"]] != nil
   }
 
   public static func isActive(_ pod: Value) -> Bool {
     let phase = pod[path: ["status", "phase"]]?.stringValue
-    return !pod.isTerminating && phase != "Succeeded" && phase != "Failed"
+    return !isTerminating(pod) && phase != "Succeeded" && phase != "Failed"
   }
 
   public static func condition(_ pod: Value, _ type: String) -> Value? {
@@ -43,5 +42,16 @@ public enum PodStatus {
       }
     }
     return total
+  }
+
+  /// Why a container is not running, as `kubectl get pods` shows it (`CrashLoopBackOff`,
+  /// `ImagePullBackOff`, `OOMKilled` …), with its restart count; nil when all run.
+  public static func waitingReason(_ pod: Value) -> (reason: String, restarts: Int64)? {
+    for status in pod[path: ["status", "containerStatuses"]]?.arrayValue ?? [] {
+      let restarts = status["restartCount"]?.intValue ?? 0
+      if let reason = status[path: ["state", "waiting", "reason"]]?.stringValue { return (reason, restarts) }
+      if let reason = status[path: ["state", "terminated", "reason"]]?.stringValue { return (reason, restarts) }
+    }
+    return nil
   }
 }
