@@ -72,6 +72,10 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictness),
+    .target(
+      name: "Diff",
+      dependencies: ["Manifest", "Render", "Kube"],
+      swiftSettings: strictness),
     .executableTarget(
       name: "release",
       dependencies: [
