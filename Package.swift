@@ -27,6 +27,9 @@ let package = Package(
       name: "CCurl", pkgConfig: "libcurl",
       providers: [.apt(["libcurl4-openssl-dev"])]),
     .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
       name: "CLibGit2", pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]),
     .target(
@@ -75,6 +78,17 @@ let package = Package(
     .target(
       name: "Diff",
       dependencies: ["Manifest", "Render", "Kube"],
+      swiftSettings: strictness),
+    .target(
+      name: "GitStore",
+      dependencies: ["CLibGit2"],
+      swiftSettings: strictness),
+    .target(
+      name: "Rollout",
+      dependencies: [
+        "Manifest", "Kube", "Diff", "CZlib",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       swiftSettings: strictness),
     .executableTarget(
       name: "release",

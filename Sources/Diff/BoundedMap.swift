@@ -1,7 +1,7 @@
 /// Runs `body` over `items` with at most `width` calls in flight, keeping the input order of
 /// the results: enough parallelism to hide round trips without flooding the API server.
-enum BoundedMap {
-  static func map<Item: Sendable, Result: Sendable>(
+public enum BoundedMap {
+  public static func map<Item: Sendable, Result: Sendable>(
     _ items: [Item], width: Int, _ body: @escaping @Sendable (Item) async -> Result
   ) async -> [Result] {
     await withTaskGroup(of: (Int, Result).self) { group in

@@ -1,0 +1,30 @@
+public import Diff
+public import Kube
+public import Manifest
+
+/// What an apply reports as it goes; the CLI prints these, tests collect them.
+public enum ApplyEvent: Sendable {
+  case warning(String)
+  case interruptedReleaseSuperseded(revision: Int, startedAt: String, by: String)
+  case locked(holder: String)
+  case applied(ResourceID, ObjectDiff.Action)
+  case tookOver(ResourceID, [Takeover])
+  case waitingForCRD(ResourceID)
+  case pruned(ResourceID)
+  case notPruned([ResourceID])
+  case progress(ResourceID, WorkloadProgress, elapsed: Duration)
+  case rolledOut(ResourceID, elapsed: Duration)
+  case recorded(revision: Int, status: ReleaseStatus)
+}
+
+/// Receives apply events. `Sendable` because the apply reports from concurrent tasks.
+public protocol ApplyObserver: Sendable {
+  func report(_ event: ApplyEvent) async
+}
+
+/// Keeps events in order, for tests and for callers that print afterwards.
+public actor CollectingObserver: ApplyObserver {
+  public private(set) var events: [ApplyEvent] = []
+  public init() {}
+  public func report(_ event: ApplyEvent) async { events.append(event) }
+}

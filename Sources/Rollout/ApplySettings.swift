@@ -1,0 +1,40 @@
+/// How one `apply` behaves; from the command line and release.yaml.
+public struct ApplySettings: Sendable {
+  /// Delete tracked objects that are no longer rendered (after the rest is applied).
+  public var prune: Bool
+  /// Stop after the preflight and the summary: nothing is written.
+  public var dryRun: Bool
+  /// Where the release records and the lock live; nil: the environment's namespace.
+  public var recordNamespace: String?
+  /// Records kept per environment.
+  public var historyMax: Int
+  public var fieldManager: String
+  /// How long the lock outlives a holder that stopped renewing it.
+  public var lockDuration: Duration
+
+  public init(
+    prune: Bool = false, dryRun: Bool = false, recordNamespace: String? = nil, historyMax: Int = 10,
+    fieldManager: String = "release", lockDuration: Duration = .seconds(60)
+  ) {
+    self.prune = prune
+    self.dryRun = dryRun
+    self.recordNamespace = recordNamespace
+    self.historyMax = historyMax
+    self.fieldManager = fieldManager
+    self.lockDuration = lockDuration
+  }
+}
+
+/// Where an apply comes from, for its record.
+public struct ReleaseSource: Sendable {
+  public var commit: String?
+  public var dirty: Bool
+  /// user@host (pid N).
+  public var appliedBy: String
+
+  public init(commit: String?, dirty: Bool, appliedBy: String) {
+    self.commit = commit
+    self.dirty = dirty
+    self.appliedBy = appliedBy
+  }
+}

@@ -1,0 +1,47 @@
+public import Diff
+public import Kube
+public import Manifest
+
+/// Why an apply stopped, each case mapping to one of DESIGN's exit codes.
+public enum RolloutError: Error, Sendable, CustomStringConvertible {
+  /// The comparison failed or the server refused an object in the dry run (exit 2).
+  case preflight(DiffError)
+  /// The record of this apply would not fit in one Kubernetes object (exit 2).
+  case recordTooLarge(environment: String, bytes: Int, limit: Int, objects: Int)
+  case corruptRecord(name: String, reason: String)
+  /// Another apply holds the environment's lock (exit 5).
+  case locked(environment: String, holder: String, since: String)
+  /// The record namespace does not exist and the environment does not create it (exit 2).
+  case missingRecordNamespace(String)
+  /// A read or write of the cluster failed before anything was applied (exit 2).
+  case api(KubeError, doing: String)
+  /// Objects were applied and then something failed: the cluster is part-way (exit 4).
+  case applyFailed(id: ResourceID, error: KubeError, applied: [ResourceID])
+  /// The workloads did not finish rolling out (exit 4 until automatic rollback exists).
+  case rolloutFailed(reasons: [String])
+
+  public var description: String {
+    switch self {
+    case .preflight(let error): return "\(error)"
+    case .recordTooLarge(let environment, let bytes, let limit, let objects):
+      return "the release record of \(environment) (\(objects) objects) would be \(bytes) bytes compressed, over the "
+        + "\(limit)-byte Kubernetes object limit; records are not split, so nothing was applied: render fewer or smaller "
+        + "objects per environment (split it into several environments)"
+    case .corruptRecord(let name, let reason): return "release record Secret \(name): \(reason)"
+    case .locked(let environment, let holder, let since):
+      return "environment \(environment) is locked by \(holder) since \(since): another apply is running; "
+        + "try again when it ends (a lock whose holder died expires by itself)"
+    case .missingRecordNamespace(let namespace):
+      return "release records go to namespace \(namespace), which does not exist and is not rendered by the environment; "
+        + "create it or set records.namespace in release.yaml"
+    case .api(let error, let doing): return "\(doing): \(error)"
+    case .applyFailed(let id, let error, let applied):
+      let done = applied.isEmpty ? "nothing was applied" : "\(applied.count) object(s) were applied before it: "
+        + applied.map(\.description).joined(separator: ", ")
+      return "applying \(id) failed: \(error); \(done). The cluster is part-way: fix the cause and apply again"
+    case .rolloutFailed(let reasons):
+      return "rollout did not complete: " + reasons.joined(separator: "; ")
+        + ". No automatic rollback yet: inspect with `release status` and `kubectl rollout undo`, or apply a fixed commit"
+    }
+  }
+}
