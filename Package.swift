@@ -90,10 +90,17 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strictness),
+    // What the commands share: environment, cluster connection, workflows, output, exit codes.
+    .target(
+      name: "ReleaseKit",
+      dependencies: [
+        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "Diff", "Rollout", "GitStore",
+      ],
+      swiftSettings: strictness),
     .executableTarget(
       name: "release",
       dependencies: [
-        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "KubeSimServer",
+        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "KubeSimServer", "Diff", "Rollout", "ReleaseKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

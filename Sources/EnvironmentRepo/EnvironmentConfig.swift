@@ -15,9 +15,28 @@ public struct EnvironmentConfig: Sendable, Equatable {
   public static let apiVersion = "release.dev/v1alpha1"
   public static let kind = "Environment"
 
-  public var cluster: Cluster
+  /// Where release records and the apply lock live, and how many records are kept.
+  public struct Records: Sendable, Equatable {
+    /// nil: the environment's namespace.
+    public var namespace: String?
+    public var historyMax: Int
 
-  public init(cluster: Cluster) { self.cluster = cluster }
+    public init(namespace: String? = nil, historyMax: Int = 10) {
+      self.namespace = namespace
+      self.historyMax = historyMax
+    }
+  }
+
+  public var cluster: Cluster
+  public var records: Records
+  /// `apply` deletes tracked objects no longer rendered, as `--prune` does.
+  public var prune: Bool
+
+  public init(cluster: Cluster, records: Records = Records(), prune: Bool = false) {
+    self.cluster = cluster
+    self.records = records
+    self.prune = prune
+  }
 
   /// Validates every field; unknown keys are errors so a typo cannot silently change behaviour.
   public init(parsing text: String, file: String) throws(EnvironmentError) {
@@ -28,22 +47,37 @@ public struct EnvironmentConfig: Sendable, Equatable {
       throw EnvironmentError(file: file, field: nil, line: error.line, message: error.message)
     }
     do {
-      self.cluster = try Self.parseCluster(document, file: file)
+      (cluster, records, prune) = try Self.parse(document, file: file)
     } catch {
       throw EnvironmentError(file: error.file, field: error.field, message: error.message)
     }
   }
 
-  private static func parseCluster(_ document: Value, file: String) throws(FieldError) -> Cluster {
+  private static func parse(_ document: Value, file: String) throws(FieldError) -> (Cluster, Records, Bool) {
     var fields = FieldReader(value: document, file: file, path: "")
     try fields.requireString("apiVersion", equalTo: Self.apiVersion)
     try fields.requireString("kind", equalTo: Self.kind)
-    var cluster = try fields.requireMap("cluster")
+    let cluster = try Self.parseCluster(try fields.requireMap("cluster"), file: file)
+    var records = Records()
+    if var recordFields = try fields.optionalMap("records") {
+      records.namespace = try recordFields.optionalString("namespace")
+      if let max = try recordFields.optionalInt("historyMax") {
+        guard max >= 1 else { throw FieldError(file: file, field: "records.historyMax", message: "must be at least 1 (found \(max))") }
+        records.historyMax = Int(max)
+      }
+      try recordFields.rejectUnknownKeys()
+    }
+    let prune = try fields.optionalBool("prune") ?? false
+    try fields.rejectUnknownKeys()
+    return (cluster, records, prune)
+  }
+
+  private static func parseCluster(_ clusterFields: FieldReader, file: String) throws(FieldError) -> Cluster {
+    var cluster = clusterFields
     let embedded = try cluster.optionalMap("embedded")
     let kubeconfig = try cluster.optionalMap("kubeconfig")
     let inCluster = try cluster.optionalBool("inCluster")
     try cluster.rejectUnknownKeys()
-    try fields.rejectUnknownKeys()
 
     let chosen = [embedded != nil, kubeconfig != nil, inCluster == true].filter { $0 }.count
     guard chosen == 1 else {

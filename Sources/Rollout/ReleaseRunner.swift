@@ -104,7 +104,7 @@ public struct ReleaseRunner: Sendable {
   }
 
   /// The namespace named in release.yaml, else the one namespace the environment's objects live in.
-  static func recordNamespace(_ configured: String?, rendered: [Value]) throws(RolloutError) -> String {
+  public static func recordNamespace(_ configured: String?, rendered: [Value]) throws(RolloutError) -> String {
     if let configured { return configured }
     let namespaces = Set(rendered.compactMap(\.namespace))
     if namespaces.count == 1, let only = namespaces.first { return only }

@@ -14,4 +14,23 @@ enum Console {
     let line = "error: \(body)"
     FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
   }
+
+  /// A warning on stderr (`warning: …`), never mixed into data on stdout.
+  static func warning(_ message: String) {
+    let body = message.hasPrefix("warning: ") ? message : "warning: \(message)"
+    FileHandle.standardError.write(Data((body + "\n").utf8))
+  }
+
+  /// Progress on stdout as it happens (apply's narrative, not data).
+  static func progress(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+  }
+
+  static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+  static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+  /// Colour only for a person: a terminal, and NO_COLOR unset (https://no-color.org).
+  static var useColour: Bool {
+    stdoutIsTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+  }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 internal import EnvironmentRepo
 internal import Foundation
+internal import ReleaseKit
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
   case text, yaml, json
@@ -11,7 +12,7 @@ struct GlobalOptions: ParsableArguments {
   @Option(name: .long, help: "The environment repo (default: the repo around the working directory).")
   var repo: String?
 
-  @Option(name: .long, help: "Kubeconfig context to use instead of the one in release.yaml.")
+  @Option(name: .long, help: "Kubeconfig context to use instead of the cluster in release.yaml.")
   var context: String?
 
   @Option(name: .long, help: "Kubeconfig file to use instead of $KUBECONFIG or ~/.kube/config.")
@@ -35,5 +36,14 @@ struct GlobalOptions: ParsableArguments {
     } catch {
       throw ReleaseFailure.badInput("\(error)")
     }
+  }
+
+  /// The environment, validated and rendered, and a session on its cluster. Kubeconfig
+  /// warnings go to stderr here, once.
+  func open(_ environment: String) async throws(ReleaseFailure) -> (EnvironmentContext, ClusterSession) {
+    let context = try await EnvironmentContext.load(environment, repository: try environmentRepository())
+    let session = try ClusterConnector(kubeconfig: kubeconfig, context: self.context).connect(context.config, repository: context.repository)
+    for warning in session.warnings { Console.warning(warning) }
+    return (context, session)
   }
 }

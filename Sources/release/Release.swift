@@ -11,5 +11,8 @@ struct Release: AsyncParsableCommand {
       Exit codes: 0 success, 1 differences found (diff, drift), 2 bad input (nothing changed),
       3 rolled back, 4 rollback failed, 5 blocked before any change.
       """,
-    subcommands: [RenderCommand.self, SimCommand.self])
+    version: ReleaseVersion.current,
+    subcommands: [
+      RenderCommand.self, DiffCommand.self, ApplyCommand.self, StatusCommand.self, HistoryCommand.self, SimCommand.self,
+    ])
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+internal import ReleaseKit
 internal import Foundation
 
 /// Parses, runs, and maps every failure to DESIGN's exit codes: usage and input errors are 2

@@ -1,3 +1,4 @@
+internal import ReleaseKit
 internal import Manifest
 
 /// Formats rendered objects. YAML is `kubectl kustomize`'s stream; with several environments

@@ -1,4 +1,5 @@
 import ArgumentParser
+internal import ReleaseKit
 internal import EnvironmentRepo
 internal import Foundation
 internal import KubeSim

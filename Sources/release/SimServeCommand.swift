@@ -1,4 +1,5 @@
 import ArgumentParser
+internal import ReleaseKit
 internal import Dispatch
 internal import Foundation
 internal import Kube

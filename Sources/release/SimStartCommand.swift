@@ -1,4 +1,5 @@
 import ArgumentParser
+internal import ReleaseKit
 internal import Foundation
 
 /// Serves the embedded cluster in the background so kubectl (and every later `release`

@@ -1,4 +1,5 @@
 import ArgumentParser
+internal import ReleaseKit
 internal import Foundation
 
 /// Ends the server started by `release sim start`; it saves the cluster's state on the way out.

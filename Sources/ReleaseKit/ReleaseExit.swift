@@ -1,5 +1,5 @@
 /// Exit codes of DESIGN.md; scripts and CronJobs branch on these.
-enum ReleaseExit: Int32, Sendable {
+public enum ReleaseExit: Int32, Sendable {
   case success = 0
   /// diff/drift: differences found.
   case differences = 1
@@ -14,11 +14,18 @@ enum ReleaseExit: Int32, Sendable {
 }
 
 /// A command's failure with the message the user reads and the exit code it maps to.
-struct ReleaseFailure: Error, Sendable {
-  var exit: ReleaseExit
-  var message: String
+public struct ReleaseFailure: Error, Sendable, CustomStringConvertible {
+  public var exit: ReleaseExit
+  public var message: String
 
-  static func badInput(_ message: String) -> ReleaseFailure {
+  public init(exit: ReleaseExit, message: String) {
+    self.exit = exit
+    self.message = message
+  }
+
+  public var description: String { message }
+
+  public static func badInput(_ message: String) -> ReleaseFailure {
     ReleaseFailure(exit: .badInput, message: message)
   }
 }

@@ -1,19 +1,21 @@
-internal import EnvironmentRepo
+public import EnvironmentRepo
 internal import Foundation
-internal import Manifest
+public import Manifest
 internal import Render
 
 /// The objects of one environment (or one directory), in kustomize's output order.
-struct EnvironmentRender: Sendable {
-  var name: String
-  var objects: [Value]
+public struct EnvironmentRender: Sendable {
+  public var name: String
+  public var objects: [Value]
 }
 
 /// Renders environments of a repo; `--all` renders them concurrently and keeps name order.
-struct EnvironmentRenderer: Sendable {
-  let repository: EnvironmentRepository
+public struct EnvironmentRenderer: Sendable {
+  public let repository: EnvironmentRepository
 
-  func render(environment: String) async throws -> EnvironmentRender {
+  public init(repository: EnvironmentRepository) { self.repository = repository }
+
+  public func render(environment: String) async throws -> EnvironmentRender {
     let directory: String
     do {
       directory = try repository.directory(of: environment)
@@ -23,7 +25,7 @@ struct EnvironmentRenderer: Sendable {
     return try Self.render(directory: directory, label: environment, relativeTo: repository.root)
   }
 
-  func renderAll() async throws -> [EnvironmentRender] {
+  public func renderAll() async throws -> [EnvironmentRender] {
     let names: [String]
     do {
       names = try repository.environmentNames()
@@ -40,7 +42,7 @@ struct EnvironmentRenderer: Sendable {
     }
   }
 
-  static func render(directory: String, label: String, relativeTo base: String) throws -> EnvironmentRender {
+  public static func render(directory: String, label: String, relativeTo base: String) throws -> EnvironmentRender {
     do {
       let objects = try Renderer(fileSystem: DiskFileSystem()).render(directory: directory)
       return EnvironmentRender(name: label, objects: objects)
@@ -51,8 +53,8 @@ struct EnvironmentRenderer: Sendable {
 }
 
 /// Messages name files relative to where the user is, not by absolute path.
-enum PathDisplay {
-  static func relativize(_ message: String, to base: String) -> String {
+public enum PathDisplay {
+  public static func relativize(_ message: String, to base: String) -> String {
     let cwd = FileManager.default.currentDirectoryPath
     var text = message
     for prefix in [cwd + "/", base + "/"] where prefix.count > 1 {

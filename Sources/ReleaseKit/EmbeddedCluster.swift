@@ -1,19 +1,19 @@
-internal import EnvironmentRepo
+public import EnvironmentRepo
 internal import Foundation
-internal import KubeSim
+public import KubeSim
 internal import Manifest
 
 /// Where the embedded cluster of a repo lives, and how to open it.
-struct EmbeddedCluster {
-  let directory: String
-  var stateFile: String { directory + "/state.json" }
-  var scenarioFile: String { directory + "/scenario.yaml" }
-  var serverRecordFile: String { directory + "/server.json" }
-  var kubeconfigFile: String { directory + "/kubeconfig" }
-  var serverLogFile: String { directory + "/server.log" }
+public struct EmbeddedCluster: Sendable {
+  public let directory: String
+  public var stateFile: String { directory + "/state.json" }
+  public var scenarioFile: String { directory + "/scenario.yaml" }
+  public var serverRecordFile: String { directory + "/server.json" }
+  public var kubeconfigFile: String { directory + "/kubeconfig" }
+  public var serverLogFile: String { directory + "/server.log" }
 
   /// The running server of this cluster, if any; a record left by a process that died is removed.
-  func servedRecord() -> SimServerRecord? {
+  public func servedRecord() -> SimServerRecord? {
     guard let record = SimServerRecord.read(serverRecordFile) else { return nil }
     if record.processIsAlive { return record }
     try? FileManager.default.removeItem(atPath: serverRecordFile)
@@ -21,7 +21,7 @@ struct EmbeddedCluster {
   }
 
   /// Commands that rewrite the state file must not race the server, which owns it while it runs.
-  func refuseWhileServed(_ action: String) throws(ReleaseFailure) {
+  public func refuseWhileServed(_ action: String) throws(ReleaseFailure) {
     if let record = servedRecord() {
       throw ReleaseFailure.badInput(
         "cannot \(action) while the embedded cluster is served by `release sim start` (pid \(record.pid), \(record.url)); "
@@ -29,10 +29,10 @@ struct EmbeddedCluster {
     }
   }
 
-  init(repository: EnvironmentRepository) { directory = repository.root + "/.release/sim" }
+  public init(repository: EnvironmentRepository) { directory = repository.root + "/.release/sim" }
 
   /// The scenario the cluster was created from (copied in at creation), `--scenario` for a new one, or the default.
-  func scenario(override: String?) throws(ReleaseFailure) -> (Scenario, String) {
+  public func scenario(override: String?) throws(ReleaseFailure) -> (Scenario, String) {
     let source: String
     let file: String
     let exists = FileManager.default.fileExists(atPath: stateFile)
@@ -59,7 +59,7 @@ struct EmbeddedCluster {
     }
   }
 
-  func open(scenarioOverride: String? = nil) throws(ReleaseFailure) -> (KubeSim, String) {
+  public func open(scenarioOverride: String? = nil) throws(ReleaseFailure) -> (KubeSim, String) {
     let (scenario, source) = try scenario(override: scenarioOverride)
     do {
       return (try SimSnapshot.load(stateFile, scenario: scenario), source)
@@ -68,7 +68,7 @@ struct EmbeddedCluster {
     }
   }
 
-  func save(_ sim: KubeSim, scenarioSource: String) async throws(ReleaseFailure) {
+  public func save(_ sim: KubeSim, scenarioSource: String) async throws(ReleaseFailure) {
     do {
       try await SimSnapshot.save(sim, to: stateFile)
       try? Data(scenarioSource.utf8).write(to: URL(fileURLWithPath: scenarioFile))

@@ -1,15 +1,15 @@
 internal import Foundation
-internal import Kube
-internal import KubeSim
+public import Kube
+public import KubeSim
 
 /// How a command reaches the embedded cluster: through the server while `release sim start`
 /// runs (so what kubectl changed is what we see, and the server stays the state file's only
 /// writer), otherwise in this process from the saved state.
-enum EmbeddedClusterConnection {
+public enum EmbeddedClusterConnection: Sendable {
   case inProcess(KubeSim, scenarioSource: String)
   case served(SimServerRecord, RESTClient)
 
-  var api: any KubeAPI {
+  public var api: any KubeAPI {
     switch self {
     case .inProcess(let sim, _): return sim
     case .served(_, let client): return client
@@ -17,7 +17,7 @@ enum EmbeddedClusterConnection {
   }
 
   /// Virtual time now: exact in process; from the server's start and speed when served.
-  func virtualTime() async -> SimInstant {
+  public func virtualTime() async -> SimInstant {
     switch self {
     case .inProcess(let sim, _):
       return await sim.now
@@ -30,7 +30,7 @@ enum EmbeddedClusterConnection {
 }
 
 extension EmbeddedCluster {
-  func connect(scenarioOverride: String? = nil) throws(ReleaseFailure) -> EmbeddedClusterConnection {
+  public func connect(scenarioOverride: String? = nil) throws(ReleaseFailure) -> EmbeddedClusterConnection {
     guard let record = servedRecord() else {
       let (sim, source) = try open(scenarioOverride: scenarioOverride)
       return .inProcess(sim, scenarioSource: source)

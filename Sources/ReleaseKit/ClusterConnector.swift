@@ -1,0 +1,59 @@
+public import EnvironmentRepo
+public import Foundation
+internal import Kube
+internal import KubeSim
+
+/// Resolves an environment's `cluster` (release.yaml) and the global `--kubeconfig`/`--context`
+/// to a session. Either flag means "this kubeconfig": it overrides an embedded cluster too.
+public struct ClusterConnector: Sendable {
+  public var kubeconfig: String?
+  public var context: String?
+  public var environment: [String: String]
+
+  public init(kubeconfig: String? = nil, context: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    self.kubeconfig = kubeconfig
+    self.context = context
+    self.environment = environment
+  }
+
+  public func connect(_ config: EnvironmentConfig, repository: EnvironmentRepository) throws(ReleaseFailure) -> ClusterSession {
+    if kubeconfig != nil || context != nil {
+      let configuredContext: String?
+      if case .kubeconfig(let name, _) = config.cluster { configuredContext = name } else { configuredContext = nil }
+      return try viaKubeconfig(path: kubeconfig, context: context ?? configuredContext)
+    }
+    switch config.cluster {
+    case .embedded:
+      let cluster = EmbeddedCluster(repository: repository)
+      switch try cluster.connect() {
+      case .inProcess(let sim, let source):
+        return ClusterSession(api: sim, label: "embedded cluster (in process)", embedded: (cluster, sim, source))
+      case .served(let record, let client):
+        return ClusterSession(api: client, label: "embedded cluster served at \(record.url)")
+      }
+    case .kubeconfig(let name, let path):
+      return try viaKubeconfig(path: path.map { Self.absolute($0, repository.root) }, context: name)
+    case .inCluster:
+      do {
+        let loaded = try InClusterConfig(environment: environment).load()
+        let client = try RESTClient(connection: loaded.connection, credentials: credentialSource(for: loaded.connection, environment: environment))
+        return ClusterSession(api: client, label: "in-cluster (\(loaded.connection.server))", warnings: loaded.warnings)
+      } catch {
+        throw ReleaseFailure.badInput("in-cluster configuration: \(error)")
+      }
+    }
+  }
+
+  func viaKubeconfig(path: String?, context: String?) throws(ReleaseFailure) -> ClusterSession {
+    do {
+      let loaded = try KubeConfigLoader(kubeconfig: path, context: context, environment: environment).load()
+      let client = try RESTClient(connection: loaded.connection, credentials: credentialSource(for: loaded.connection, environment: environment))
+      return ClusterSession(
+        api: client, label: "context \(loaded.connection.contextName) (\(loaded.connection.server))", warnings: loaded.warnings)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+
+  static func absolute(_ path: String, _ root: String) -> String { path.hasPrefix("/") ? path : root + "/" + path }
+}

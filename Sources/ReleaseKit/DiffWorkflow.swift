@@ -1,0 +1,34 @@
+public import Diff
+public import Kube
+internal import Manifest
+internal import Rollout
+
+/// `release diff`: the change set between git and the cluster, computed read-only.
+public enum DiffWorkflow {
+  public static func changes(_ context: EnvironmentContext, api: any KubeAPI) async throws(ReleaseFailure) -> ChangeSet {
+    do {
+      let namespace = try recordNamespace(context)
+      let records = try await ReleaseRecordStore(api: api, namespace: namespace, environment: context.name).all()
+      let last = records.first { $0.status == .deployed }?.objects ?? []
+      return try await ClusterComparer(api: api).compare(environment: context.name, rendered: context.objects, lastApplied: last).changeSet
+    } catch let error as RolloutError {
+      throw error.failure
+    } catch let error as DiffError {
+      throw error.failure
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+
+  static func recordNamespace(_ context: EnvironmentContext) throws(RolloutError) -> String {
+    try ReleaseRunner.recordNamespace(context.config.records.namespace, rendered: context.objects)
+  }
+
+  public static func format(_ changes: ChangeSet, as format: DiffFormat, colour: Bool) -> String {
+    switch format {
+    case .text: return TextDiffFormatter(colour: colour).format(changes)
+    case .json: return JSONDiffFormatter.format(changes)
+    case .markdown: return MarkdownDiffFormatter.format(changes)
+    }
+  }
+}

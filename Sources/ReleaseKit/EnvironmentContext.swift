@@ -1,0 +1,60 @@
+public import EnvironmentRepo
+internal import Foundation
+internal import GitStore
+public import Manifest
+public import Rollout
+
+/// Everything a command knows about one environment before it touches a cluster: its validated
+/// release.yaml, its rendered objects, and the commit it comes from.
+public struct EnvironmentContext: Sendable {
+  public var repository: EnvironmentRepository
+  public var name: String
+  public var config: EnvironmentConfig
+  public var objects: [Value]
+  public var source: ReleaseSource
+
+  /// Validates release.yaml and renders; any problem is bad input (exit 2) naming the file.
+  public static func load(_ name: String, repository: EnvironmentRepository) async throws(ReleaseFailure) -> EnvironmentContext {
+    let config: EnvironmentConfig
+    do {
+      config = try repository.config(of: name)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+    let rendered: EnvironmentRender
+    do {
+      rendered = try await EnvironmentRenderer(repository: repository).render(environment: name)
+    } catch let failure as ReleaseFailure {
+      throw failure
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+    return EnvironmentContext(
+      repository: repository, name: name, config: config, objects: rendered.objects, source: try Self.source(repository))
+  }
+
+  static func source(_ repository: EnvironmentRepository) throws(ReleaseFailure) -> ReleaseSource {
+    var commit: String?
+    var dirty = false
+    do {
+      if let git = try GitRepository.discover(at: repository.root) {
+        commit = try git.headCommit()
+        dirty = try git.isDirty()
+      }
+    } catch {
+      throw ReleaseFailure.badInput("reading the environment repo's git state: \(error)")
+    }
+    return ReleaseSource(commit: commit, dirty: dirty, appliedBy: Self.whoAmI())
+  }
+
+  /// user@host (pid N), for the lock and the record.
+  static func whoAmI() -> String {
+    let env = ProcessInfo.processInfo.environment
+    let user = env["USER"] ?? env["LOGNAME"] ?? "uid\(getuid())"
+    return "\(user)@\(ProcessInfo.processInfo.hostName) (pid \(getpid()))"
+  }
+
+  public var settings: ApplySettings {
+    ApplySettings(prune: config.prune, recordNamespace: config.records.namespace, historyMax: config.records.historyMax)
+  }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+internal import Diff
+internal import Foundation
+internal import Kube
+internal import Manifest
+internal import ReleaseKit
+internal import Rollout
+
+struct ApplyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply",
+    abstract: "Apply the environment to its cluster and wait for it to roll out.",
+    discussion: """
+      Renders, dry-runs every object on the server (any rejection: exit 2, nothing written), shows
+      the summary and asks (without a terminal, pass --yes), then applies in dependency order with
+      server-side apply, under a per-environment lock (held: exit 5), recording the release in the
+      cluster. Fields other managers set are taken over: git wins, and the output says which.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "Environment name.") var environment: String
+  @Flag(name: .long, help: "Apply without asking.") var yes = false
+  @Flag(name: .long, help: "Stop after the preflight and the summary; write nothing.") var dryRun = false
+  @Flag(name: .long, help: "Delete tracked objects that are no longer rendered (or prune: true in release.yaml).") var prune = false
+
+  func run() async throws {
+    let (context, session) = try await global.open(environment)
+    var configured = context.settings
+    configured.prune = configured.prune || prune
+    configured.dryRun = dryRun
+    let settings = configured
+    let observer = PrintingObserver()
+    let confirmYes = yes
+    let interactive = Console.stdinIsTerminal
+    let name = context.name
+    let outcome = try await session.run { api, clock in
+      let runner = ReleaseRunner(api: api, clock: clock, wallClock: SystemWallClock(), observer: observer)
+      do {
+        return try await runner.apply(environment: name, rendered: context.objects, source: context.source, settings: settings) {
+          changes, takeovers in
+          Console.progress(Self.summary(changes, takeovers, prune: settings.prune))
+          if settings.dryRun || !changes.hasChanges && !settings.prune { return true }
+          if confirmYes { return true }
+          guard interactive else { return false }
+          return Self.ask("apply these changes to \(name)? [y/N] ")
+        }
+      } catch let error as RolloutError {
+        throw error.failure
+      }
+    }
+    switch outcome {
+    case .dryRun:
+      Console.progress("dry run: the server accepted every object; nothing was written")
+    case .declined:
+      guard interactive else {
+        throw ReleaseFailure.badInput("not applied: stdin is not a terminal, so there is nobody to confirm; pass --yes to apply")
+      }
+      Console.progress("not applied")
+    case .applied(let record, _):
+      let commit = record.commit.map { " from \($0.prefix(12))" + (record.dirty ? " (dirty tree)" : "") } ?? ""
+      Console.progress("\(name): release revision \(record.revision) deployed\(commit)")
+    }
+  }
+
+  static func summary(_ changes: ChangeSet, _ takeovers: [ResourceID: [Takeover]], prune: Bool) -> String {
+    var lines: [String] = []
+    for object in changes.changed {
+      let verb = object.action == .prune ? (prune ? "prune" : "orphan (kept; --prune deletes)") : object.action.rawValue
+      var line = "  \(verb) \(object.id)"
+      if object.action == .update { line += ": " + object.fields.map(\.path.description).joined(separator: ", ") }
+      lines.append(line)
+    }
+    for (id, fields) in takeovers.sorted(by: { $0.key < $1.key }) {
+      lines.append("  take over \(id): " + fields.map { "\($0.field) from \($0.manager)" }.joined(separator: ", "))
+    }
+    return TextDiffFormatter(colour: false).summary(changes) + (lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n"))
+  }
+
+  static func ask(_ question: String) -> Bool {
+    FileHandle.standardError.write(Data(question.utf8))
+    guard let answer = readLine() else { return false }
+    return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+  }
+}
+
+/// Prints apply events as they come: progress on stdout, warnings on stderr.
+struct PrintingObserver: ApplyObserver {
+  func report(_ event: ApplyEvent) async {
+    guard let (text, isWarning) = ApplyEventText.line(event) else { return }
+    if isWarning { Console.warning(text) } else { Console.progress(text) }
+  }
+}
