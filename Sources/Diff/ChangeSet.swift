@@ -42,7 +42,8 @@ public struct ChangeSet: Sendable, Equatable {
   }
 
   static func diff(_ object: DesiredObject, id: ResourceID, rules: NoiseRules) -> ObjectDiff {
-    let after = rules.normalized(object.predicted ?? object.applied)
+    let predicted = object.predicted.map { ForeignFields.removing(object.foreignFields.map(\.path), from: $0) }
+    let after = rules.normalized(predicted ?? object.applied)
     guard let liveObject = object.live else {
       let (_, masked) = SecretMask.mask(old: nil, new: after)
       return ObjectDiff(id: id, action: .create, fields: [], before: nil, after: masked)
@@ -65,6 +66,7 @@ public struct ChangeSet: Sendable, Equatable {
     // Only what git has a say over: fields the manifest sets or the last release set. The rest
     // (server defaults, other controllers' fields) is the cluster's business.
     let owned = FieldLeaves.of(object.applied, kind: kind) + (object.lastApplied.map { FieldLeaves.of($0, kind: kind) } ?? [])
+      + object.foreignFields.map(\.path)
     fields = fields.filter { change in owned.contains { $0.overlaps(change.path) } }
     if object.replicasOwnedByAutoscaler {
       fields.removeAll { $0.path == FieldPath([.key("spec"), .key("replicas")]) }

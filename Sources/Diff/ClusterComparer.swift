@@ -115,9 +115,10 @@ public struct ClusterComparer: Sendable {
       guard let id = object.resourceID else { continue }
       if let error = run.error { rejections.append(DiffError.Rejection(id: id, error: error)) }
       if !run.takeovers.isEmpty { takeovers[id] = run.takeovers }
+      let foreign = run.predicted.map { ForeignFields.find(in: $0, applied: object, kind: id.gvk.kind, ownManager: manager) } ?? []
       desired.append(DesiredObject(
         applied: object, predicted: run.predicted, live: live[id], lastApplied: lastByID[id],
-        replicasOwnedByAutoscaler: autoscaled.contains(id)))
+        replicasOwnedByAutoscaler: autoscaled.contains(id), foreignFields: foreign))
     }
     if !rejections.isEmpty { throw DiffError.rejected(rejections) }
     let changeSet = ChangeSet.calculate(environment: environment, desired: desired, tracked: tracked)

@@ -12,8 +12,14 @@ public struct DesiredObject: Sendable {
   public var lastApplied: Value?
   /// An HorizontalPodAutoscaler scales this workload: its spec.replicas is the HPA's.
   public var replicasOwnedByAutoscaler: Bool
+  /// Fields people added by hand that git does not set: removed after the apply.
+  public var foreignFields: [(path: FieldPath, manager: String)]
 
-  public init(applied: Value, predicted: Value?, live: Value?, lastApplied: Value? = nil, replicasOwnedByAutoscaler: Bool = false) {
+  public init(
+    applied: Value, predicted: Value?, live: Value?, lastApplied: Value? = nil, replicasOwnedByAutoscaler: Bool = false,
+    foreignFields: [(path: FieldPath, manager: String)] = []
+  ) {
+    self.foreignFields = foreignFields
     self.applied = applied
     self.predicted = predicted
     self.live = live

@@ -16,6 +16,8 @@ public enum ApplyEventText {
     case .tookOver(let id, let takeovers):
       let fields = takeovers.map { "\($0.field) from \($0.manager)" }.joined(separator: ", ")
       return ("took over \(id): \(fields) (git wins)", false)
+    case .removedForeign(let id, let fields):
+      return ("removed from \(id) what git does not set: " + fields.map { "\($0.field) (set by \($0.manager))" }.joined(separator: ", "), false)
     case .waitingForCRD(let id): return ("waiting for \(id) to be established", false)
     case .pruned(let id): return ("pruned \(id)", false)
     case .notPruned(let ids):

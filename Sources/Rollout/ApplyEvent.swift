@@ -9,6 +9,8 @@ public enum ApplyEvent: Sendable {
   case locked(holder: String)
   case applied(ResourceID, ObjectDiff.Action)
   case tookOver(ResourceID, [Takeover])
+  /// Fields people added by hand that git does not set, removed: (field, manager).
+  case removedForeign(ResourceID, [(field: String, manager: String)])
   case waitingForCRD(ResourceID)
   case pruned(ResourceID)
   case notPruned([ResourceID])

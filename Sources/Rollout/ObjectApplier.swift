@@ -26,7 +26,8 @@ public struct ObjectApplier: Sendable {
     var applied: [ResourceID] = []
     let byPhase = Dictionary(grouping: objects) { ApplyOrder.phase(of: $0.applied.kind ?? "") }
     for phase in byPhase.keys.sorted() {
-      let batch = (byPhase[phase] ?? []).map(\.applied)
+      let desiredBatch = byPhase[phase] ?? []
+      let batch = desiredBatch.map(\.applied)
       let manager = fieldManager
       let results = await BoundedMap.map(batch, width: width) { [api] object in
         do {
@@ -49,11 +50,30 @@ public struct ObjectApplier: Sendable {
           throw RolloutError.applyFailed(id: id, error: error, applied: applied)
         }
       }
+      for object in desiredBatch where !object.foreignFields.isEmpty {
+        try await removeForeignFields(object, observer: observer, applied: applied)
+      }
       for crd in batch where crd.kind == "CustomResourceDefinition" {
         try await waitUntilEstablished(crd, observer: observer)
       }
     }
     return stored
+  }
+
+  /// Git wins over hand edits: fields people added that the overlay does not set are removed.
+  func removeForeignFields(_ object: DesiredObject, observer: any ApplyObserver, applied: [ResourceID]) async throws(RolloutError) {
+    guard let id = object.applied.resourceID else { return }
+    let paths = object.foreignFields.map(\.path)
+    guard let patch = ForeignFields.removalPatch(paths) else {
+      await observer.report(.warning("\(id): cannot remove hand-added fields \(paths.map(\.description)) (positional list); remove them by hand"))
+      return
+    }
+    do {
+      _ = try await api.patch(id, type: .strategicMerge, body: patch, subresource: nil, options: WriteOptions(fieldManager: fieldManager))
+      await observer.report(.removedForeign(id, object.foreignFields.map { ($0.path.description, $0.manager) }))
+    } catch {
+      throw RolloutError.applyFailed(id: id, error: error, applied: applied)
+    }
   }
 
   func waitUntilEstablished(_ crd: Value, observer: any ApplyObserver) async throws(RolloutError) {
