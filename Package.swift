@@ -130,6 +130,11 @@ let package = Package(
     .testTarget(
       name: "KubeAPIBehaviourTests", dependencies: ["KubeSimServer", "KubeSim", "Kube", "Manifest", "KubeTestSupport"],
       swiftSettings: strictness),
+    .testTarget(name: "DiffTests", dependencies: ["Diff", "Manifest"], swiftSettings: strictness),
+    .testTarget(
+      name: "ReleaseWorkflowTests",
+      dependencies: ["ReleaseKit", "Rollout", "Diff", "Kube", "KubeSim", "KubeSimServer", "Manifest", "EnvironmentRepo"],
+      swiftSettings: strictness),
     .testTarget(
       name: "ReleaseCLITests", dependencies: ["Manifest"], swiftSettings: strictness),
   ]

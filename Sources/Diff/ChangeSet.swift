@@ -67,7 +67,12 @@ public struct ChangeSet: Sendable, Equatable {
     // (server defaults, other controllers' fields) is the cluster's business.
     let owned = FieldLeaves.of(object.applied, kind: kind) + (object.lastApplied.map { FieldLeaves.of($0, kind: kind) } ?? [])
       + object.foreignFields.map(\.path)
-    fields = fields.filter { change in owned.contains { $0.overlaps(change.path) } }
+    // A Secret's stringData becomes data on the server: git's say over one is over the other.
+    let ownedWithData = owned + owned.compactMap { path -> FieldPath? in
+      guard path.steps.first == .key("stringData") else { return nil }
+      return FieldPath([.key("data")] + path.steps.dropFirst())
+    }
+    fields = fields.filter { change in ownedWithData.contains { $0.overlaps(change.path) } }
     if object.replicasOwnedByAutoscaler {
       fields.removeAll { $0.path == FieldPath([.key("spec"), .key("replicas")]) }
     }

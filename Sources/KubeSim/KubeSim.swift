@@ -106,12 +106,20 @@ public actor KubeSim: KubeAPI {
         return nil
       }
       var result: T?
-      for try await value in group {
-        if let value {
-          result = value
-          group.cancelAll()
-          self.releaseDriver()
+      do {
+        for try await value in group {
+          if let value {
+            result = value
+            group.cancelAll()
+            self.releaseDriver()
+          }
         }
+      } catch {
+        // The driver may be parked waiting for a sleeper that will never come: wake it, or
+        // the group would wait for it forever.
+        group.cancelAll()
+        self.releaseDriver()
+        throw error
       }
       guard let result else { throw KubeError.internalError("client finished without a result") }
       return result

@@ -3,7 +3,9 @@ internal import Foundation
 internal import Kube
 internal import Manifest
 
-/// The part of an apply that runs while holding the lock, renewing it as it goes.
+/// The part of an apply that runs while holding the lock, renewing it between steps (phases,
+/// polls) rather than from a background task: on a simulated clock a background sleeper would
+/// make virtual time race ahead of the work.
 struct LockedApply: Sendable {
   let runner: ReleaseRunner
   let lock: EnvironmentLock
@@ -13,50 +15,13 @@ struct LockedApply: Sendable {
   func run(record initial: ReleaseRecord, records: [ReleaseRecord], comparison: ClusterComparer.Result) async throws(RolloutError)
     -> ApplyOutcome
   {
-    let renewEvery = settings.lockDuration / 3
-    let stopwatch = Stopwatch(runner.clock)
-    let lock = self.lock
-    let result: Swift.Result<ApplyOutcome, RolloutError> = await withTaskGroup(of: Swift.Result<ApplyOutcome, RolloutError>?.self) { group in
-      group.addTask {
-        while !Task.isCancelled {
-          do {
-            try await stopwatch.sleep(for: renewEvery)
-          } catch {
-            return nil
-          }
-          if Task.isCancelled { return nil }
-          do {
-            try await lock.renew()
-          } catch {
-            await runner.observer.report(.warning("renewing the lock failed: \(error)"))
-          }
-        }
-        return nil
-      }
-      group.addTask { await attempt(record: initial, records: records, comparison: comparison) }
-      var outcome: Swift.Result<ApplyOutcome, RolloutError> = .failure(.rolloutFailed(reasons: ["no result"]))
-      while let next = await group.next() {
-        if let next {
-          outcome = next
-          group.cancelAll()
-        }
-      }
-      return outcome
-    }
-    return try result.get()
+    let heartbeat = LeaseHeartbeat(lock: lock, every: settings.lockDuration / 3, clock: runner.clock, observer: runner.observer)
+    return try await body(record: initial, records: records, comparison: comparison, heartbeat: heartbeat)
   }
 
-  private func attempt(record: ReleaseRecord, records: [ReleaseRecord], comparison: ClusterComparer.Result) async
-    -> Swift.Result<ApplyOutcome, RolloutError>
-  {
-    do {
-      return .success(try await body(record: record, records: records, comparison: comparison))
-    } catch {
-      return .failure(error)
-    }
-  }
-
-  private func body(record initial: ReleaseRecord, records: [ReleaseRecord], comparison: ClusterComparer.Result) async throws(RolloutError)
+  private func body(
+    record initial: ReleaseRecord, records: [ReleaseRecord], comparison: ClusterComparer.Result, heartbeat: LeaseHeartbeat
+  ) async throws(RolloutError)
     -> ApplyOutcome
   {
     let observer = runner.observer
@@ -78,7 +43,8 @@ struct LockedApply: Sendable {
     do {
       let ordered = ApplyOrder.sorted(comparison.desired.map(\.applied))
       let byID = Dictionary(comparison.desired.compactMap { d in d.applied.resourceID.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
-      _ = try await applier.apply(ordered.compactMap { $0.resourceID.flatMap { byID[$0] } }, actions: actions, observer: observer)
+      _ = try await applier.apply(
+        ordered.compactMap { $0.resourceID.flatMap { byID[$0] } }, actions: actions, observer: observer, heartbeat: { await heartbeat.beat() })
       for (id, takeovers) in comparison.takeovers.sorted(by: { $0.key < $1.key }) {
         await observer.report(.tookOver(id, takeovers))
       }
@@ -91,7 +57,8 @@ struct LockedApply: Sendable {
       let workloads = changes.objects.filter {
         ($0.action == .create || $0.action == .update) && WorkloadProgress.tracks(kind: $0.id.gvk.kind, group: $0.id.gvk.group)
       }.map(\.id)
-      try await runner.waiter.waitForRollout(of: workloads, api: runner.api, clock: runner.clock, observer: observer)
+      try await runner.waiter.waitForRollout(
+        of: workloads, api: runner.api, clock: runner.clock, observer: observer, heartbeat: { await heartbeat.beat() })
     } catch {
       record.status = .failed
       record.finishedAt = runner.wallClock.now()

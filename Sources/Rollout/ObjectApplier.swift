@@ -19,13 +19,16 @@ public struct ObjectApplier: Sendable {
   }
 
   /// Applies every object; returns what the server stored, in apply order.
-  public func apply(_ objects: [DesiredObject], actions: [ResourceID: ObjectDiff.Action], observer: any ApplyObserver)
-    async throws(RolloutError) -> [Value]
-  {
+  /// `heartbeat` runs between phases (the lock's renewal).
+  public func apply(
+    _ objects: [DesiredObject], actions: [ResourceID: ObjectDiff.Action], observer: any ApplyObserver,
+    heartbeat: @Sendable () async -> Void = {}
+  ) async throws(RolloutError) -> [Value] {
     var stored: [Value] = []
     var applied: [ResourceID] = []
     let byPhase = Dictionary(grouping: objects) { ApplyOrder.phase(of: $0.applied.kind ?? "") }
     for phase in byPhase.keys.sorted() {
+      await heartbeat()
       let desiredBatch = byPhase[phase] ?? []
       let batch = desiredBatch.map(\.applied)
       let manager = fieldManager

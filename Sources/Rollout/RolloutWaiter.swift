@@ -5,8 +5,11 @@ public import Manifest
 /// GPU-aware rollout (plan, health gates, rollback) replaces the plain wait.
 public protocol RolloutWaiter: Sendable {
   /// Returns when every workload rolled out; throws `.rolloutFailed` naming why not.
-  func waitForRollout(of workloads: [ResourceID], api: any KubeAPI, clock: any Clock<Duration>, observer: any ApplyObserver)
-    async throws(RolloutError)
+  /// `heartbeat` runs on every poll (the lock's renewal).
+  func waitForRollout(
+    of workloads: [ResourceID], api: any KubeAPI, clock: any Clock<Duration>, observer: any ApplyObserver,
+    heartbeat: @Sendable () async -> Void
+  ) async throws(RolloutError)
 }
 
 /// Waits as `kubectl rollout status` does: until each workload's observed generation, updated
@@ -22,7 +25,8 @@ public struct PlainRolloutWaiter: RolloutWaiter {
   }
 
   public func waitForRollout(
-    of workloads: [ResourceID], api: any KubeAPI, clock: any Clock<Duration>, observer: any ApplyObserver
+    of workloads: [ResourceID], api: any KubeAPI, clock: any Clock<Duration>, observer: any ApplyObserver,
+    heartbeat: @Sendable () async -> Void
   ) async throws(RolloutError) {
     guard !workloads.isEmpty else { return }
     let stopwatch = Stopwatch(clock)
@@ -33,6 +37,7 @@ public struct PlainRolloutWaiter: RolloutWaiter {
     // DaemonSets): the longest deadline, twice over.
     var limit = Duration.seconds(1200)
     while !pending.isEmpty {
+      await heartbeat()
       var still: [ResourceID] = []
       for id in pending {
         let object: Value
