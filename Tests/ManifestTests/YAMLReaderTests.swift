@@ -32,8 +32,8 @@ import Testing
       _ = try YAMLReader.documents("a: 1\nb:\n  c: 1\n  c: 2\n", file: "dup.yaml")
     } catch {
       #expect(error.file == "dup.yaml")
-      #expect(error.line == 3)  // where the map holding the duplicate starts
-      #expect(error.message.contains("\"c\" already defined"))
+      #expect(error.line == 4)  // the duplicate, naming where the key was first defined
+      #expect(error.message.contains("\"c\" already defined at line 3"))
     }
   }
 
