@@ -128,7 +128,7 @@ struct KustomizationBuilder {
     try AnnotationTransformer(annotations: k.commonAnnotations).apply(to: &resources)
     try patches.applyJSON6902Legacy(to: &resources)
     try ReplicaTransformer(overrides: k.replicas, file: k.file).apply(to: &resources)
-    try ImageTransformer(overrides: k.images).apply(to: &resources)
+    try ImageTransformer(overrides: k.images, file: k.file).apply(to: &resources)
     try ReplacementTransformer(
       kustomization: context.document, kustomizationFile: context.file, directory: context.directory,
       fileSystem: fileSystem

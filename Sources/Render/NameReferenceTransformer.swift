@@ -37,17 +37,57 @@ public struct NameReferenceTransformer: Sendable {
     candidates: [Resource]
   ) throws(RenderError) {
     try Self.visitParents(&object, path: parentPath[...]) { parent in
-      guard case .object(var map) = parent, let name = map[leaf]?.stringValue else { return }
+      guard case .object(var map) = parent, let node = map[leaf] else { return }
       if let kindField = reference.kindField, map[kindField]?.stringValue != reference.kind { return }
-      let subjectNamespace = reference.namespaceField.flatMap { map[$0]?.stringValue }
-      guard let target = Self.resolve(name, reference: reference, namespace: subjectNamespace ?? namespace, candidates: candidates)
-      else { return }
-      map[leaf] = .string(target.object.name ?? name)
-      if let namespaceField = reference.namespaceField, let targetNamespace = target.object.namespace {
-        map[namespaceField] = .string(targetNamespace)
+      switch node {
+      case .string(let name):
+        let subjectNamespace = reference.namespaceField.flatMap { map[$0]?.stringValue }
+        guard let target = Self.resolve(name, reference: reference, namespace: subjectNamespace ?? namespace, candidates: candidates)
+        else { return }
+        map[leaf] = .string(target.object.name ?? name)
+        if let namespaceField = reference.namespaceField, let targetNamespace = target.object.namespace {
+          map[namespaceField] = .string(targetNamespace)
+        }
+      case .object, .array:
+        // A map with `name` (and `namespace`), e.g. a webhook's clientConfig.service, or a
+        // list of names or such maps, e.g. an RBAC rule's resourceNames.
+        map[leaf] = Self.rewriteNested(node, reference: reference, namespace: namespace, candidates: candidates)
+      default:
+        return
       }
       parent = .object(map)
     }
+  }
+
+  private static func rewriteNested(_ node: Value, reference: NameReference, namespace: String?, candidates: [Resource]) -> Value {
+    switch node {
+    case .string(let name):
+      guard let target = resolve(name, reference: reference, namespace: namespace, candidates: candidates) else { return node }
+      return .string(target.object.name ?? name)
+    case .array(let items):
+      return .array(items.map { rewriteNested($0, reference: reference, namespace: namespace, candidates: candidates) })
+    case .object(var map):
+      guard let name = map["name"]?.stringValue else { return node }
+      var scoped = candidates
+      if let ownNamespace = map["namespace"]?.stringValue {
+        // As kustomize: a map naming a namespace refers only to objects that were in that
+        // namespace originally, or failing any, are in it now ("" reads as "default").
+        let original = candidates.filter { effective(($0.previousIDs.first ?? $0.id).namespace) == ownNamespace }
+        scoped = original.isEmpty ? candidates.filter { effective($0.id.namespace) == ownNamespace } : original
+      }
+      guard let target = resolve(name, reference: reference, namespace: map["namespace"]?.stringValue ?? namespace, candidates: scoped)
+      else { return node }
+      map["name"] = .string(target.object.name ?? name)
+      if let targetNamespace = target.object.namespace { map["namespace"] = .string(targetNamespace) }
+      return .object(map)
+    default:
+      return node
+    }
+  }
+
+  static func effective(_ namespace: String?) -> String {
+    guard let namespace, !namespace.isEmpty else { return "default" }
+    return namespace
   }
 
   static func resolve(_ name: String, reference: NameReference, namespace: String?, candidates: [Resource]) -> Resource? {
