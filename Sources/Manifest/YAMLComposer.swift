@@ -26,12 +26,14 @@ final class YAMLComposer {
   private var parser = yaml_parser_t()
   private let file: String
   private let limits: YAMLLimits
+  private let schema: ScalarSchema
   private var anchors: [String: Anchored] = [:]
   private var aliasNodes = 0
 
-  init(file: String, limits: YAMLLimits) {
+  init(file: String, limits: YAMLLimits, schema: ScalarSchema) {
     self.file = file
     self.limits = limits
+    self.schema = schema
     yaml_parser_initialize(&parser)
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
   }
@@ -68,7 +70,7 @@ final class YAMLComposer {
   private func compose(_ event: YAMLEvent, depth: Int) throws(ManifestError) -> Composed {
     switch event {
     case let .scalar(text, tag, plain, anchor, _):
-      let composed = Composed(value: Self.resolve(text, tag: tag, plain: plain), nodes: 1, scalarText: text)
+      let composed = Composed(value: Self.resolve(text, tag: tag, plain: plain, schema: schema), nodes: 1, scalarText: text)
       register(anchor, composed)
       return composed
     case let .alias(anchor, mark):
@@ -112,6 +114,12 @@ final class YAMLComposer {
         guard let text = key.scalarText else {
           throw ManifestError(file: file, line: keyMark.line, column: keyMark.column, message: "mapping keys must be scalars")
         }
+        if schema == .yaml11, case .bool = key.value {
+          // go-yaml v2 makes `on:` a boolean key, which kustomize then cannot use.
+          throw ManifestError(
+            file: file, line: keyMark.line, column: keyMark.column,
+            message: "mapping key \(text) is a boolean in YAML 1.1, as kustomize reads this file; quote it: \"\(text)\"")
+        }
         if let first = keyLines[text] {
           throw ManifestError(
             file: file, line: keyMark.line, column: keyMark.column,
@@ -147,7 +155,7 @@ final class YAMLComposer {
   /// An explicit core tag wins over the style, as in go-yaml v3: `!!str 5` is a string and
   /// `!!int "8"` an int. kustomize prints a plain scalar under the non-specific `!` (and under
   /// a tag it does not know) as it would untagged, so those cases are left to the style.
-  static func resolve(_ text: String, tag: String?, plain: Bool) -> Value {
+  static func resolve(_ text: String, tag: String?, plain: Bool, schema: ScalarSchema) -> Value {
     switch tag {
     case "tag:yaml.org,2002:str": return .string(text)
     case "tag:yaml.org,2002:int": if let i = ScalarResolver.int(text) { return .int(i) }
@@ -156,7 +164,8 @@ final class YAMLComposer {
     case "tag:yaml.org,2002:null": return .null
     default: break
     }
-    return plain ? ScalarResolver.resolvePlain(text) : .string(text)
+    guard plain else { return .string(text) }
+    return schema == .yaml11 ? ScalarResolver.resolvePlainYAML11(text) : ScalarResolver.resolvePlain(text)
   }
 
   // MARK: Events

@@ -7,7 +7,9 @@ internal import Foundation
 public enum YAMLReader {
   /// Parses a multi-document stream. Empty documents (`---` with nothing, or comments only)
   /// are dropped, as kustomize drops them. CRLF line endings are accepted.
-  public static func documents(_ text: String, file: String, limits: YAMLLimits = .default) throws(ManifestError)
+  public static func documents(
+    _ text: String, file: String, schema: ScalarSchema = .core, limits: YAMLLimits = .default
+  ) throws(ManifestError)
     -> [Value]
   {
     let size = text.utf8.count
@@ -16,7 +18,7 @@ public enum YAMLReader {
         file: file, message: "YAML of \(size) bytes is larger than the limit of \(limits.maxBytes) bytes; refusing to read it")
     }
     var normalized = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
-    let composer = YAMLComposer(file: file, limits: limits)
+    let composer = YAMLComposer(file: file, limits: limits, schema: schema)
     // libyaml reads the bytes in place, so the whole parse runs inside withUTF8; its closure
     // cannot throw a typed error, so the result carries it out.
     let result: Result<[Value], ManifestError> = normalized.withUTF8 { bytes in
@@ -30,8 +32,10 @@ public enum YAMLReader {
   }
 
   /// Parses exactly one document; an empty stream is an empty map.
-  public static func document(_ text: String, file: String, limits: YAMLLimits = .default) throws(ManifestError) -> Value {
-    let docs = try documents(text, file: file, limits: limits)
+  public static func document(
+    _ text: String, file: String, schema: ScalarSchema = .core, limits: YAMLLimits = .default
+  ) throws(ManifestError) -> Value {
+    let docs = try documents(text, file: file, schema: schema, limits: limits)
     if docs.count > 1 {
       throw ManifestError(file: file, message: "expected one YAML document, found \(docs.count)")
     }

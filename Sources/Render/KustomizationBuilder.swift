@@ -38,7 +38,7 @@ struct KustomizationBuilder {
     }
     let document: Value
     do {
-      document = try YAMLReader.document(try fileSystem.readFile(file), file: file)
+      document = try YAMLReader.document(try fileSystem.readFile(file), file: file, schema: .yaml11)
     } catch let error as ManifestError {
       throw RenderError(error)
     } catch let error as RenderError {
