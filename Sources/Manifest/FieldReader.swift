@@ -114,6 +114,8 @@ public struct FieldReader: Sendable {
     for (k, item) in object {
       switch item {
       case .string(let s): result.append((k, s))
+      // kustomize decodes a null into a Go string map as "" (`a: ~` sets an empty label).
+      case .null: result.append((k, ""))
       case .bool, .int, .float:
         throw FieldError(
           file: file, field: "\(fieldPath(key)).\(k)",

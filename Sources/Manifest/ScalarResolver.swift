@@ -17,6 +17,29 @@ public enum ScalarResolver {
     return .string(s)
   }
 
+  /// go-yaml v2's reading of a plain scalar (YAML 1.1 booleans; underscores anywhere in a
+  /// number; no timestamp conversion, no base 60), as kustomize reads kustomization.yaml.
+  public static func resolvePlainYAML11(_ s: String) -> Value {
+    if isNull(s) { return .null }
+    if let b = bool(s) ?? yaml11Bool(s) { return .bool(b) }
+    if let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+      || first == UInt8(ascii: ".") || (first >= 0x30 && first <= 0x39)
+    {
+      let plain = s.contains("_") ? s.replacingOccurrences(of: "_", with: "") : s
+      if let i = int(plain) { return .int(i) }
+      if let d = float(plain) ?? float(s) { return .float(d) }
+    }
+    return .string(s)
+  }
+
+  static func yaml11Bool(_ s: String) -> Bool? {
+    switch s {
+    case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON": return true
+    case "n", "N", "no", "No", "NO", "off", "Off", "OFF": return false
+    default: return nil
+    }
+  }
+
   static func isNull(_ s: String) -> Bool {
     s.isEmpty || s == "~" || s == "null" || s == "Null" || s == "NULL"
   }

@@ -95,10 +95,14 @@ enum ScalarStyle: Equatable {
     static func isBreak(_ c: Unicode.Scalar) -> Bool {
       c == "\n" || c == "\r" || c.value == 0x85 || c.value == 0x2028 || c.value == 0x2029
     }
+    /// go-yaml v2's `is_printable`, which kustomize writes with: it looks at UTF-8 lead
+    /// bytes only up to three bytes long, so NEL (U+0085) and everything past U+FFFF (emoji)
+    /// count as special, and a string holding one is written double-quoted with escapes
+    /// ("\U0001F680 launch"), as kubectl prints it.
     static func isPrintable(_ c: Unicode.Scalar) -> Bool {
       let v = c.value
-      return v == 0x0A || (v >= 0x20 && v <= 0x7E) || v == 0x85 || (v >= 0xA0 && v <= 0xD7FF)
-        || (v >= 0xE000 && v <= 0xFFFD && v != 0xFEFF) || (v >= 0x10000 && v <= 0x10FFFF)
+      return v == 0x0A || (v >= 0x20 && v <= 0x7E) || (v >= 0xA0 && v <= 0xD7FF)
+        || (v >= 0xE000 && v <= 0xFFFD && v != 0xFEFF)
     }
   }
 }

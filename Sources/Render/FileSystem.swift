@@ -1,4 +1,5 @@
 internal import Foundation
+public import Manifest
 
 /// What the renderer reads overlays through: a directory today, a git tree at a commit later.
 /// Paths are absolute and normalized ("/repo/environments/staging/kustomization.yaml").
@@ -8,13 +9,37 @@ public protocol FileSystem: Sendable {
   func fileExists(_ path: String) -> Bool
   /// Entry names (not paths) of a directory, sorted.
   func contentsOfDirectory(_ path: String) throws(RenderError) -> [String]
+  /// `path` (which exists) with every symbolic link on the way resolved, as realpath(3) gives
+  /// it: kustomize's load restrictions apply to where a file really is, so a link inside the
+  /// overlay cannot hand the renderer a file from outside it.
+  func resolvingSymlinks(_ path: String) throws(RenderError) -> String
 }
 
-/// The local disk.
+extension FileSystem {
+  /// For trees without symbolic links (in memory); a tree that has them must resolve them.
+  public func resolvingSymlinks(_ path: String) throws(RenderError) -> String { PathName.normalize(path) }
+}
+
+/// The local disk. Reads only regular files up to `maxFileBytes`: a FIFO would block the
+/// render forever and a device or huge file would exhaust memory, and an overlay from git is
+/// not trusted to avoid either.
 public struct DiskFileSystem: FileSystem {
-  public init() {}
+  public let maxFileBytes: Int
+
+  public init(maxFileBytes: Int = YAMLLimits.default.maxBytes) { self.maxFileBytes = maxFileBytes }
 
   public func readFile(_ path: String) throws(RenderError) -> String {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      throw RenderError(file: path, message: "cannot read file: \(String(cString: strerror(errno)))")
+    }
+    guard info.st_mode & S_IFMT == S_IFREG else {
+      throw RenderError(file: path, message: "not a regular file; refusing to read it")
+    }
+    guard Int(info.st_size) <= maxFileBytes else {
+      throw RenderError(
+        file: path, message: "file of \(info.st_size) bytes is larger than the limit of \(maxFileBytes) bytes; refusing to read it")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw RenderError(file: path, message: "cannot read file")
     }
@@ -39,5 +64,13 @@ public struct DiskFileSystem: FileSystem {
     } catch {
       throw RenderError(file: path, message: "cannot list directory")
     }
+  }
+
+  public func resolvingSymlinks(_ path: String) throws(RenderError) -> String {
+    guard let resolved = realpath(path, nil) else {
+      throw RenderError(file: path, message: "cannot resolve path: \(String(cString: strerror(errno)))")
+    }
+    defer { free(resolved) }
+    return String(cString: resolved)
   }
 }

@@ -122,16 +122,8 @@ public struct GeneratorTransformer: Sendable {
   private static func readFile(
     _ relative: String, directory: String, fileSystem: any FileSystem, file: String, field: String
   ) throws -> [UInt8] {
-    let path = PathName.join(directory, relative)
-    guard PathName.isWithin(path, root: directory) else {
-      throw RenderError(
-        file: file, field: field,
-        message: "security; file \(relative) is not in or below \(directory) (kustomize's load restrictions)")
-    }
-    guard fileSystem.fileExists(path), !fileSystem.isDirectory(path) else {
-      throw RenderError(file: file, field: field, message: "\(relative): no such file")
-    }
-    return Array(try fileSystem.readFile(path).utf8)
+    let restrictions = LoadRestrictions(fileSystem: fileSystem, file: file, directory: directory)
+    return Array(try restrictions.read(relative, field: field).utf8)
   }
 
   public func apply(to resources: inout [Resource]) throws(RenderError) {

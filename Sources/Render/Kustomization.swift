@@ -33,12 +33,15 @@ public struct Kustomization: Sendable {
     public var newName: String?
     public var newTag: String?
     public var digest: String?
+    /// Appended to the image's tag when neither newTag nor digest is given.
+    public var tagSuffix: String?
 
-    public init(name: String, newName: String? = nil, newTag: String? = nil, digest: String? = nil) {
+    public init(name: String, newName: String? = nil, newTag: String? = nil, digest: String? = nil, tagSuffix: String? = nil) {
       self.name = name
       self.newName = newName
       self.newTag = newTag
       self.digest = digest
+      self.tagSuffix = tagSuffix
     }
   }
 
@@ -144,13 +147,12 @@ public struct Kustomization: Sendable {
       var entry = FieldReader(value: item, file: fields.file, path: path)
       let name = try entry.requireString("name")
       let newName = try entry.optionalString("newName")
-      var newTag = try entry.optionalString("newTag")
-      if newTag == nil, let raw = entry.value["newTag"], case .int(let i) = raw { newTag = String(i) }
+      // A number is not a tag here: kustomize refuses `newTag: 2` (a string field), so must we.
+      let newTag = try entry.optionalString("newTag")
       let digest = try entry.optionalString("digest")
-      entry.accept("tagSuffix")
-      if entry.value["tagSuffix"] != nil { throw entry.error("tagSuffix", "is not supported by release render") }
+      let tagSuffix = try entry.optionalString("tagSuffix")
       try entry.rejectUnknownKeys()
-      result.append(ImageOverride(name: name, newName: newName, newTag: newTag, digest: digest))
+      result.append(ImageOverride(name: name, newName: newName, newTag: newTag, digest: digest, tagSuffix: tagSuffix))
     }
     return result
   }

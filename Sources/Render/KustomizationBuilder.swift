@@ -28,9 +28,17 @@ struct KustomizationBuilder {
       throw RenderError(file: directory, message: "found more than one kustomization file: \(present.joined(separator: ", "))")
     }
     let file = directory + "/" + name
+    // The kustomization file itself is held to its directory, as kustomize holds it: a link
+    // to a kustomization elsewhere would smuggle in another root's files.
+    let resolved = try fileSystem.resolvingSymlinks(file)
+    guard PathName.isWithin(resolved, root: try fileSystem.resolvingSymlinks(directory)) else {
+      throw RenderError(
+        file: file,
+        message: "security; this kustomization file is a symbolic link to \(resolved), outside \(directory) (kustomize's load restrictions)")
+    }
     let document: Value
     do {
-      document = try YAMLReader.document(try fileSystem.readFile(file), file: file)
+      document = try YAMLReader.document(try fileSystem.readFile(file), file: file, schema: .yaml11)
     } catch let error as ManifestError {
       throw RenderError(error)
     } catch let error as RenderError {
@@ -94,12 +102,8 @@ struct KustomizationBuilder {
     guard fileSystem.fileExists(path) else {
       throw RenderError(file: kustomization.file, field: field, message: "\(entry): no such file or directory")
     }
-    guard PathName.isWithin(path, root: kustomization.directory) else {
-      throw RenderError(
-        file: kustomization.file, field: field,
-        message: "security; file \(entry) is not in or below \(kustomization.directory) (kustomize's load restrictions)")
-    }
-    return try ResourceFile.read(path, fileSystem: fileSystem)
+    let restrictions = LoadRestrictions(fileSystem: fileSystem, file: kustomization.file, directory: kustomization.directory)
+    return try ResourceFile.read(try restrictions.checkedPath(entry, field: field), fileSystem: fileSystem)
   }
 
   /// Generators, then kustomize's builtin transformer order.
@@ -124,7 +128,7 @@ struct KustomizationBuilder {
     try AnnotationTransformer(annotations: k.commonAnnotations).apply(to: &resources)
     try patches.applyJSON6902Legacy(to: &resources)
     try ReplicaTransformer(overrides: k.replicas, file: k.file).apply(to: &resources)
-    try ImageTransformer(overrides: k.images).apply(to: &resources)
+    try ImageTransformer(overrides: k.images, file: k.file).apply(to: &resources)
     try ReplacementTransformer(
       kustomization: context.document, kustomizationFile: context.file, directory: context.directory,
       fileSystem: fileSystem

@@ -27,30 +27,101 @@ public struct NameReferenceTransformer: Sendable {
       let referrerNamespace = resources[index].object.namespace
       for (reference, parent, leaf) in (Self.byReferrer[referrerKind] ?? []) + (Self.byReferrer["*"] ?? [])
       where renamedKinds.contains(reference.kind) {
-        try rewrite(&resources[index].object, reference: reference, parent: parent, leaf: leaf, namespace: referrerNamespace, candidates: snapshot)
+        let referrer = Referrer(id: resources[index].id, origin: resources[index].origin, path: reference.path)
+        try rewrite(
+          &resources[index].object, reference: reference, parent: parent, leaf: leaf, namespace: referrerNamespace,
+          candidates: snapshot, referrer: referrer)
       }
     }
   }
 
+  /// Who refers, for an error about an ambiguous reference.
+  struct Referrer {
+    var id: ResourceID
+    var origin: String
+    var path: String
+  }
+
   private func rewrite(
     _ object: inout Value, reference: NameReference, parent parentPath: [String], leaf: String, namespace: String?,
-    candidates: [Resource]
+    candidates: [Resource], referrer: Referrer
   ) throws(RenderError) {
-    try Self.visitParents(&object, path: parentPath[...]) { parent in
-      guard case .object(var map) = parent, let name = map[leaf]?.stringValue else { return }
+    try Self.visitParents(&object, path: parentPath[...]) { (parent: inout Value) throws(RenderError) in
+      guard case .object(var map) = parent, let node = map[leaf] else { return }
       if let kindField = reference.kindField, map[kindField]?.stringValue != reference.kind { return }
-      let subjectNamespace = reference.namespaceField.flatMap { map[$0]?.stringValue }
-      guard let target = Self.resolve(name, reference: reference, namespace: subjectNamespace ?? namespace, candidates: candidates)
-      else { return }
-      map[leaf] = .string(target.object.name ?? name)
-      if let namespaceField = reference.namespaceField, let targetNamespace = target.object.namespace {
-        map[namespaceField] = .string(targetNamespace)
+      switch node {
+      case .string(let name):
+        // A subject that names its namespace refers only to objects in it, as kustomize reads
+        // the subject map; without one, any namespace will do.
+        let subjectNamespace = reference.namespaceField.flatMap { map[$0]?.stringValue }
+        let scoped = subjectNamespace.map { Self.scoped(candidates, to: $0) } ?? candidates
+        guard
+          let target = try Self.resolve(
+            name, reference: reference, namespace: subjectNamespace ?? namespace, candidates: scoped, referrer: referrer)
+        else { return }
+        map[leaf] = .string(target.object.name ?? name)
+        if let namespaceField = reference.namespaceField, let targetNamespace = target.object.namespace {
+          map[namespaceField] = .string(targetNamespace)
+        }
+      case .object, .array:
+        // A map with `name` (and `namespace`), e.g. a webhook's clientConfig.service, or a
+        // list of names or such maps, e.g. an RBAC rule's resourceNames.
+        map[leaf] = try Self.rewriteNested(node, reference: reference, namespace: namespace, candidates: candidates, referrer: referrer)
+      default:
+        return
       }
       parent = .object(map)
     }
   }
 
-  static func resolve(_ name: String, reference: NameReference, namespace: String?, candidates: [Resource]) -> Resource? {
+  private static func rewriteNested(
+    _ node: Value, reference: NameReference, namespace: String?, candidates: [Resource], referrer: Referrer
+  ) throws(RenderError) -> Value {
+    switch node {
+    case .string(let name):
+      guard let target = try resolve(name, reference: reference, namespace: namespace, candidates: candidates, referrer: referrer)
+      else { return node }
+      return .string(target.object.name ?? name)
+    case .array(let items):
+      var rewritten: [Value] = []
+      for item in items {
+        rewritten.append(try rewriteNested(item, reference: reference, namespace: namespace, candidates: candidates, referrer: referrer))
+      }
+      return .array(rewritten)
+    case .object(var map):
+      guard let name = map["name"]?.stringValue else { return node }
+      let scoped = map["namespace"]?.stringValue.map { Self.scoped(candidates, to: $0) } ?? candidates
+      guard
+        let target = try resolve(
+          name, reference: reference, namespace: map["namespace"]?.stringValue ?? namespace, candidates: scoped, referrer: referrer)
+      else { return node }
+      map["name"] = .string(target.object.name ?? name)
+      if let targetNamespace = target.object.namespace { map["namespace"] = .string(targetNamespace) }
+      return .object(map)
+    default:
+      return node
+    }
+  }
+
+  /// As kustomize: a reference naming a namespace refers only to objects that were in that
+  /// namespace originally, or failing any, are in it now ("" reads as "default").
+  static func scoped(_ candidates: [Resource], to namespace: String) -> [Resource] {
+    let original = candidates.filter { effective(($0.previousIDs.first ?? $0.id).namespace) == namespace }
+    return original.isEmpty ? candidates.filter { effective($0.id.namespace) == namespace } : original
+  }
+
+  static func effective(_ namespace: String?) -> String {
+    guard let namespace, !namespace.isEmpty else { return "default" }
+    return namespace
+  }
+
+  /// The one object a reference names. Several candidates in the referrer's namespace that do
+  /// not share one name are an error: kustomize tells some such cases apart by the referrer's
+  /// own name prefix and suffix, which this build does not track, and guessing would render a
+  /// reference to the wrong object without a word.
+  static func resolve(
+    _ name: String, reference: NameReference, namespace: String?, candidates: [Resource], referrer: Referrer
+  ) throws(RenderError) -> Resource? {
     let matching = candidates.filter { candidate in
       guard candidate.object.kind == reference.kind, (candidate.object.gvk?.group ?? "") == reference.group else {
         return false
@@ -62,12 +133,22 @@ public struct NameReferenceTransformer: Sendable {
     let sameNamespace = matching.filter { candidate in
       ([candidate.id] + candidate.previousIDs).contains { $0.name == name && $0.namespace == namespace }
     }
-    return sameNamespace.count == 1 ? sameNamespace[0] : nil
+    if sameNamespace.count == 1 { return sameNamespace[0] }
+    let remaining = sameNamespace.isEmpty ? matching : sameNamespace
+    if Set(remaining.map { $0.object.name ?? "" }).count == 1 { return remaining[0] }
+    throw RenderError(
+      file: referrer.origin, field: referrer.path,
+      message:
+        "\(referrer.id): reference to \(reference.kind) \"\(name)\" is ambiguous: it could be "
+        + remaining.map { $0.id.description }.joined(separator: ", ")
+        + " (kustomize settles some of these by each base's own name-reference pass, which release render does not yet do)")
   }
 
-  private static func visitParents(_ value: inout Value, path: ArraySlice<String>, _ body: (inout Value) -> Void) throws(RenderError) {
+  private static func visitParents(
+    _ value: inout Value, path: ArraySlice<String>, _ body: (inout Value) throws(RenderError) -> Void
+  ) throws(RenderError) {
     guard let head = path.first else {
-      body(&value)
+      try body(&value)
       return
     }
     let rest = path.dropFirst()

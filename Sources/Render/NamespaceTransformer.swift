@@ -8,11 +8,30 @@ public struct NamespaceTransformer: Sendable {
 
   public init(namespace: String) { self.namespace = namespace }
 
+  /// kustomize's `namespace` field specs (builtinpluginconsts/namespace.go, v5.5), besides
+  /// metadata.namespace: a v1 Namespace object takes the namespace as its name, and the
+  /// services an APIService (created if missing) or a CRD's conversion webhook (only when
+  /// set) call move with it.
+  static let apiServicePath = ["spec", "service", "namespace"]
+  static let conversionServicePath = ["spec", "conversion", "webhook", "clientConfig", "service", "namespace"]
+
   public func apply(to resources: inout [Resource]) {
     for index in resources.indices {
       let kind = resources[index].object.kind
       if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
         updateDefaultSubjects(&resources[index].object)
+      }
+      if kind == "Namespace", resources[index].object["apiVersion"]?.stringValue == "v1" {
+        resources[index].object[path: ["metadata", "name"]] = .string(namespace)
+      }
+      let group = resources[index].object.gvk?.group
+      if kind == "APIService", group == "apiregistration.k8s.io" {
+        resources[index].object[path: Self.apiServicePath] = .string(namespace)
+      }
+      if kind == "CustomResourceDefinition", group == "apiextensions.k8s.io",
+        resources[index].object[path: Self.conversionServicePath].map({ !$0.isNull }) == true
+      {
+        resources[index].object[path: Self.conversionServicePath] = .string(namespace)
       }
       guard !BuiltinKinds.isClusterScoped(kind) else { continue }
       if resources[index].object.namespace == namespace { continue }

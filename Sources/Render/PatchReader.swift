@@ -7,16 +7,7 @@ struct PatchReader {
   let fileSystem: any FileSystem
 
   func readPatchFile(_ relative: String, field: String) throws(RenderError) -> String {
-    let path = PathName.join(directory, relative)
-    guard fileSystem.fileExists(path), !fileSystem.isDirectory(path) else {
-      throw RenderError(file: file, field: field, message: "\(relative): no such file")
-    }
-    guard PathName.isWithin(path, root: directory) else {
-      throw RenderError(
-        file: file, field: field,
-        message: "security; file \(relative) is not in or below \(directory) (kustomize's load restrictions)")
-    }
-    return try fileSystem.readFile(path)
+    try LoadRestrictions(fileSystem: fileSystem, file: file, directory: directory).read(relative, field: field)
   }
 
   func parse(_ text: String, field: String) throws(RenderError) -> [Value] {

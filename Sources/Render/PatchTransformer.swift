@@ -99,15 +99,18 @@ public struct PatchTransformer: Sendable {
         for index in matches {
           var body = document
           if patch.target != nil {
-            // With an explicit target the patch's own identity is ignored, as in kustomize.
+            // With an explicit target the patch's own identity is ignored, as in kustomize,
+            // unless its options let the patch rename or retype the object.
             body["metadata"] = body["metadata"].map { meta in
               var m = meta
-              m["name"] = resources[index].object["metadata"]?["name"]
+              if !patch.allowNameChange || m["name"] == nil { m["name"] = resources[index].object["metadata"]?["name"] }
               m["namespace"] = resources[index].object["metadata"]?["namespace"]
               return m
             }
-            body["kind"] = resources[index].object["kind"]
-            body["apiVersion"] = resources[index].object["apiVersion"]
+            if !patch.allowKindChange || body["kind"] == nil {
+              body["kind"] = resources[index].object["kind"]
+              body["apiVersion"] = resources[index].object["apiVersion"]
+            }
           } else {
             body["metadata"]?["name"] = resources[index].object["metadata"]?["name"]
             if body["metadata"]?["namespace"] != nil {

@@ -13,6 +13,16 @@ import Testing
   @Test(arguments: ConformanceCase.all())
   func rendersTheSameObjectsAsKubectlKustomize(_ testCase: ConformanceCase) throws {
     let reference = try KubectlKustomize.build(testCase.directory)
+    if let expectedError = testCase.expectedError {
+      #expect(reference.status != 0, "kubectl kustomize rendered a case expected to fail")
+      do {
+        let objects = try Renderer(fileSystem: DiskFileSystem()).render(directory: testCase.directory)
+        Issue.record("release rendered \(objects.count) objects; kubectl failed with: \(reference.stderr)")
+      } catch {
+        #expect(error.description.contains(expectedError), "release: \(error)\nkubectl: \(reference.stderr)")
+      }
+      return
+    }
     try #require(reference.status == 0, "kubectl kustomize failed: \(reference.stderr)")
     let expected = try YAMLReader.documents(reference.stdout, file: "kubectl output")
 

@@ -16,6 +16,17 @@ import Testing
     #expect(doc["a"] == expected)
   }
 
+  /// kustomization.yaml is read as go-yaml v2 reads it (sigs.k8s.io/yaml).
+  @Test(arguments: [
+    ("a: yes", Value.bool(true)), ("a: on", true), ("a: Off", false), ("a: n", false), ("a: \"yes\"", "yes"),
+    ("a: 1_000", 1000), ("a: 0x1F", 31), ("a: 2024-01-01", "2024-01-01"), ("a: 1:20", "1:20"), ("a: ~", nil),
+    ("a: 1.5", 1.5), ("a: true", true), ("a: x", "x"),
+  ] as [(String, Value)])
+  func resolvesKustomizationScalarsAsYAML11(yaml: String, expected: Value) throws {
+    let doc = try YAMLReader.document(yaml, file: "kustomization.yaml", schema: .yaml11)
+    #expect(doc["a"] == expected)
+  }
+
   @Test func keepsKeyOrderAsWritten() throws {
     let doc = try YAMLReader.document("z: 1\na: 2\nm: 3\n", file: "t.yaml")
     #expect(doc.objectValue.map { Array($0.keys) } == ["z", "a", "m"])
@@ -32,8 +43,8 @@ import Testing
       _ = try YAMLReader.documents("a: 1\nb:\n  c: 1\n  c: 2\n", file: "dup.yaml")
     } catch {
       #expect(error.file == "dup.yaml")
-      #expect(error.line == 3)  // where the map holding the duplicate starts
-      #expect(error.message.contains("\"c\" already defined"))
+      #expect(error.line == 4)  // the duplicate, naming where the key was first defined
+      #expect(error.message.contains("\"c\" already defined at line 3"))
     }
   }
 

@@ -56,6 +56,18 @@ import Testing
       name: "patch that matches nothing",
       files: ["/r/kustomization.yaml": "patches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: ghost}\n"],
       message: "no resource matches ConfigMap/ghost"),
+    // kustomize resolves this one (each overlay fixes its own references before they meet);
+    // release render, resolving references once at the top, must refuse it, never guess.
+    Case(
+      name: "one base reused under two prefixes",
+      files: [
+        "/r/kustomization.yaml": "resources: [a, b]\n", "/r/a/kustomization.yaml": "namePrefix: a-\nresources: [../base]\n",
+        "/r/b/kustomization.yaml": "namePrefix: b-\nresources: [../base]\n",
+        "/r/base/kustomization.yaml": "resources: [pod.yaml]\nconfigMapGenerator:\n- name: config\n  literals: [A=1]\n",
+        "/r/base/pod.yaml":
+          "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: c\n    image: x\n    envFrom: [{configMapRef: {name: config}}]\n",
+      ],
+      message: "reference to ConfigMap \"config\" is ambiguous"),
     Case(
       name: "remote base", files: ["/r/kustomization.yaml": "resources: [https://github.com/x/y]\n"],
       message: "remote resource"),

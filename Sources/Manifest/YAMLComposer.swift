@@ -1,0 +1,223 @@
+internal import CYaml
+import OrderedCollections
+
+/// Builds `Value`s straight from libyaml's parse events (the C parser Yams wraps). Doing the
+/// composition here, not through Yams' `Node`, is what makes hostile input cheap to refuse:
+/// an alias is counted by the size of what it names, remembered when its anchor was defined,
+/// and its value is shared, never copied, so a "billion laughs" document fails after reading
+/// its own few lines, in the memory those lines take. (Yams would hash aliased key nodes in
+/// full before we saw them, which is exponential on such a document.)
+///
+/// A class only because it owns libyaml's parser state, released in `deinit`.
+final class YAMLComposer {
+  private struct Anchored {
+    var value: Value
+    var nodes: Int
+    /// The text as written, for a scalar: what an alias used as a mapping key stands for.
+    var scalarText: String?
+  }
+
+  private struct Composed {
+    var value: Value
+    var nodes: Int
+    var scalarText: String?
+  }
+
+  private var parser = yaml_parser_t()
+  private let file: String
+  private let limits: YAMLLimits
+  private let schema: ScalarSchema
+  private var anchors: [String: Anchored] = [:]
+  private var aliasNodes = 0
+
+  init(file: String, limits: YAMLLimits, schema: ScalarSchema) {
+    self.file = file
+    self.limits = limits
+    self.schema = schema
+    yaml_parser_initialize(&parser)
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+  }
+
+  deinit { yaml_parser_delete(&parser) }
+
+  /// Every document of the stream in `bytes`, which must stay valid for the whole call.
+  /// Empty documents come back as `.null`.
+  func documents(_ bytes: UnsafeBufferPointer<UInt8>) throws(ManifestError) -> [Value] {
+    yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+    var documents: [Value] = []
+    while true {
+      switch try next() {
+      case .streamStart:
+        continue
+      case .streamEnd:
+        return documents
+      case .documentStart:
+        // Anchors belong to one document, as the YAML spec has it.
+        anchors.removeAll(keepingCapacity: true)
+        let root = try compose(try next(), depth: 0)
+        guard case .documentEnd = try next() else {
+          throw ManifestError(file: file, message: "invalid YAML: document did not end after its root node")
+        }
+        documents.append(root.value)
+      case let other:
+        throw ManifestError(file: file, message: "invalid YAML: unexpected \(other) between documents")
+      }
+    }
+  }
+
+  // MARK: Nodes
+
+  private func compose(_ event: YAMLEvent, depth: Int) throws(ManifestError) -> Composed {
+    switch event {
+    case let .scalar(text, tag, plain, anchor, _):
+      let composed = Composed(value: Self.resolve(text, tag: tag, plain: plain, schema: schema), nodes: 1, scalarText: text)
+      register(anchor, composed)
+      return composed
+    case let .alias(anchor, mark):
+      guard let anchored = anchors[anchor] else {
+        throw ManifestError(
+          file: file, line: mark.line, column: mark.column,
+          message: "unknown anchor '\(anchor)' referenced (an alias must follow its anchor, outside it)")
+      }
+      aliasNodes += anchored.nodes
+      if aliasNodes > limits.maxAliasNodes {
+        throw ManifestError(
+          file: file, line: mark.line, column: mark.column,
+          message:
+            "YAML aliases expand to more than \(limits.maxAliasNodes) nodes (a \"billion laughs\" document?); refusing to read it")
+      }
+      return Composed(value: anchored.value, nodes: anchored.nodes, scalarText: anchored.scalarText)
+    case let .sequenceStart(anchor, mark):
+      try checkDepth(depth + 1, mark: mark)
+      var items: [Value] = []
+      var nodes = 1
+      while true {
+        let event = try next()
+        if case .sequenceEnd = event { break }
+        let item = try compose(event, depth: depth + 1)
+        items.append(item.value)
+        nodes += item.nodes
+      }
+      let composed = Composed(value: .array(items), nodes: nodes, scalarText: nil)
+      register(anchor, composed)
+      return composed
+    case let .mappingStart(anchor, mark):
+      try checkDepth(depth + 1, mark: mark)
+      var object = OrderedDictionary<String, Value>()
+      var keyLines: [String: Int] = [:]
+      var nodes = 1
+      while true {
+        let keyEvent = try next()
+        if case .mappingEnd = keyEvent { break }
+        let keyMark = keyEvent.mark
+        let key = try compose(keyEvent, depth: depth + 1)
+        guard let text = key.scalarText else {
+          throw ManifestError(file: file, line: keyMark.line, column: keyMark.column, message: "mapping keys must be scalars")
+        }
+        if schema == .yaml11, case .bool = key.value {
+          // go-yaml v2 makes `on:` a boolean key, which kustomize then cannot use.
+          throw ManifestError(
+            file: file, line: keyMark.line, column: keyMark.column,
+            message: "mapping key \(text) is a boolean in YAML 1.1, as kustomize reads this file; quote it: \"\(text)\"")
+        }
+        if let first = keyLines[text] {
+          throw ManifestError(
+            file: file, line: keyMark.line, column: keyMark.column,
+            message: "mapping key \"\(text)\" already defined at line \(first)")
+        }
+        keyLines[text] = keyMark.line
+        let value = try compose(try next(), depth: depth + 1)
+        object[text] = value.value
+        nodes += key.nodes + value.nodes
+      }
+      let composed = Composed(value: .object(object), nodes: nodes, scalarText: nil)
+      register(anchor, composed)
+      return composed
+    default:
+      throw ManifestError(
+        file: file, line: event.mark.line, column: event.mark.column, message: "invalid YAML: unexpected \(event)")
+    }
+  }
+
+  private func register(_ anchor: String?, _ composed: Composed) {
+    guard let anchor else { return }
+    anchors[anchor] = Anchored(value: composed.value, nodes: composed.nodes, scalarText: composed.scalarText)
+  }
+
+  private func checkDepth(_ depth: Int, mark: YAMLEvent.Mark) throws(ManifestError) {
+    if depth > limits.maxDepth {
+      throw ManifestError(
+        file: file, line: mark.line, column: mark.column,
+        message: "YAML nested deeper than \(limits.maxDepth) levels; refusing to read it")
+    }
+  }
+
+  /// An explicit core tag wins over the style, as in go-yaml v3: `!!str 5` is a string and
+  /// `!!int "8"` an int. kustomize prints a plain scalar under the non-specific `!` (and under
+  /// a tag it does not know) as it would untagged, so those cases are left to the style.
+  static func resolve(_ text: String, tag: String?, plain: Bool, schema: ScalarSchema) -> Value {
+    switch tag {
+    case "tag:yaml.org,2002:str": return .string(text)
+    case "tag:yaml.org,2002:int": if let i = ScalarResolver.int(text) { return .int(i) }
+    case "tag:yaml.org,2002:float": if let d = ScalarResolver.float(text) { return .float(d) }
+    case "tag:yaml.org,2002:bool": if let b = ScalarResolver.bool(text) { return .bool(b) }
+    case "tag:yaml.org,2002:null": return .null
+    default: break
+    }
+    guard plain else { return .string(text) }
+    return schema == .yaml11 ? ScalarResolver.resolvePlainYAML11(text) : ScalarResolver.resolvePlain(text)
+  }
+
+  // MARK: Events
+
+  /// The next event, copied out of libyaml's buffers (which the next call reuses).
+  private func next() throws(ManifestError) -> YAMLEvent {
+    var event = yaml_event_t()
+    guard yaml_parser_parse(&parser, &event) == 1 else { throw parserError() }
+    defer { yaml_event_delete(&event) }
+    let mark = YAMLEvent.Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+    switch event.type {
+    case YAML_STREAM_START_EVENT: return .streamStart
+    case YAML_STREAM_END_EVENT: return .streamEnd
+    case YAML_DOCUMENT_START_EVENT: return .documentStart
+    case YAML_DOCUMENT_END_EVENT: return .documentEnd
+    case YAML_ALIAS_EVENT:
+      return .alias(anchor: Self.string(event.data.alias.anchor) ?? "", mark: mark)
+    case YAML_SCALAR_EVENT:
+      let scalar = event.data.scalar
+      let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+      return .scalar(
+        text: text, tag: Self.string(scalar.tag), plain: scalar.style == YAML_PLAIN_SCALAR_STYLE,
+        anchor: Self.string(scalar.anchor), mark: mark)
+    case YAML_SEQUENCE_START_EVENT:
+      return .sequenceStart(anchor: Self.string(event.data.sequence_start.anchor), mark: mark)
+    case YAML_SEQUENCE_END_EVENT: return .sequenceEnd
+    case YAML_MAPPING_START_EVENT:
+      return .mappingStart(anchor: Self.string(event.data.mapping_start.anchor), mark: mark)
+    case YAML_MAPPING_END_EVENT: return .mappingEnd
+    default:
+      throw ManifestError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: unknown parser event")
+    }
+  }
+
+  private func parserError() -> ManifestError {
+    let problem = parser.problem.map { String(cString: $0) } ?? "cannot parse"
+    if parser.error == YAML_READER_ERROR {
+      return ManifestError(file: file, message: "invalid YAML: \(problem) at byte \(parser.problem_offset)")
+    }
+    if parser.error == YAML_MEMORY_ERROR {
+      return ManifestError(file: file, message: "invalid YAML: out of memory")
+    }
+    var detail = problem
+    if let context = parser.context {
+      detail += " (\(String(cString: context)) at line \(parser.context_mark.line + 1))"
+    }
+    return ManifestError(
+      file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+      message: "invalid YAML: \(detail)")
+  }
+
+  private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+    pointer.map { String(cString: $0) }
+  }
+}
