@@ -85,6 +85,7 @@ public enum SimSnapshot {
       }
       cluster.kubelet[uid] = runtime
     }
+    cluster.rebuildEventIndex()
     for (node, images) in value["imageCache"]?.objectValue ?? [:] {
       cluster.imageCache[node] = Set((images.arrayValue ?? []).compactMap(\.stringValue))
     }
