@@ -84,6 +84,11 @@ struct KubectlEverydayTests {
       let pods = try await server.sim.list(ServerFixtures.podGVK, namespace: "default").items
       #expect(pods.count == 2)
       #expect(pods.allSatisfy { $0[path: ["spec", "nodeName"]]?.stringValue?.hasPrefix("gpu-node-") == true })
+      let logs = try await kubectl("logs", "-n", "default", "deploy/vllm")
+      #expect(logs.status == 0, "\(logs.output)")
+      #expect(logs.stdout.contains("Starting to load model Qwen/Qwen2.5-7B-Instruct..."), "\(logs.stdout)")
+      #expect(logs.stdout.contains("Loading safetensors checkpoint shards: 100% Completed"))
+      #expect(logs.stdout.contains("Application startup complete."))
       let describe = try await kubectl("describe", "pod", "-n", "default", "-l", "app=vllm")
       #expect(describe.stdout.contains("nvidia.com/gpu:NoSchedule op=Exists"), "\(describe.stdout)")
     }
