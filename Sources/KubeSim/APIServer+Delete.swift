@@ -10,7 +10,13 @@ extension APIServer {
     -> Value?
   {
     let id = try normalizedStoredID(id)
-    guard var object = store.get(id) else { throw notFound(id) }
+    // NamespaceLifecycle admission answers before storage looks the namespace up.
+    if id.gvk == Self.gvkNamespace, Self.immortalNamespaces.contains(id.name) {
+      throw KubeError.status(Status(
+        code: 403, reason: .forbidden, message: "namespaces \"\(id.name)\" is forbidden: this namespace may not be deleted",
+        details: StatusDetails(name: id.name, group: "", kind: "namespaces")))
+    }
+    guard let object = store.get(id) else { throw notFound(id) }
     if let uid = options.preconditionUID, uid != object.uid {
       throw conflict(id, "Precondition failed: UID in precondition: \(uid), UID in object meta: \(object.uid ?? "")")
     }
@@ -18,6 +24,15 @@ extension APIServer {
       throw conflict(id, "Precondition failed: ResourceVersion in precondition: \(rv)")
     }
     if options.dryRun { return object }
+    return deleteStored(object, id: id, options: options, now: now)
+  }
+
+  /// The deletion itself, once the object is known to exist and its preconditions hold: it
+  /// cannot fail, so the garbage collector's cascades need no error path to drop.
+  @discardableResult
+  mutating func deleteStored(_ stored: Value, id: ResourceID, options: DeleteOptions, now: SimInstant) -> Value? {
+    var object = stored
+    if id.gvk == Self.gvkNamespace { return deleteNamespace(object, id: id, now: now) }
     let policy = options.propagationPolicy ?? .background
     if policy == .orphan { orphanDependents(of: object) }
 
@@ -40,6 +55,41 @@ extension APIServer {
     let stored = store.put(object, id: id)
     if policy == .foreground { deleteDependents(of: stored, now: now) }
     return stored
+  }
+
+  /// Namespaces NamespaceLifecycle admission never lets go.
+  static let immortalNamespaces: Set<String> = ["default", "kube-system", "kube-public"]
+
+  /// Upstream's namespace registry: the first delete marks the namespace Terminating; it goes
+  /// only once both its spec finalizers (the namespace controller's `kubernetes`) and its
+  /// metadata finalizers are empty.
+  mutating func deleteNamespace(_ stored: Value, id: ResourceID, now: SimInstant) -> Value? {
+    var namespace = stored
+    if !namespace.isTerminating {
+      namespace[path: ["metadata", "deletionTimestamp"]] = .string(now.rfc3339)
+      namespace[path: ["status", "phase"]] = "Terminating"
+    }
+    if Self.namespaceFinalized(namespace) { return store.remove(id) }
+    return namespace.canonical == stored.canonical ? stored : store.put(namespace, id: id)
+  }
+
+  static func namespaceFinalized(_ namespace: Value) -> Bool {
+    (namespace[path: ["spec", "finalizers"]]?.arrayValue ?? []).isEmpty
+      && (namespace[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+  }
+
+  /// The namespace controller's finalize: drops the `kubernetes` finalizer once the content
+  /// is gone, and with it the namespace unless another finalizer still holds it.
+  mutating func finalizeNamespace(_ name: String) {
+    let id = Self.namespaceID(name)
+    guard var namespace = store.get(id), namespace.isTerminating else { return }
+    let finalizers = (namespace[path: ["spec", "finalizers"]]?.arrayValue ?? []).filter { $0 != "kubernetes" }
+    namespace[path: ["spec", "finalizers"]] = finalizers.isEmpty ? nil : .array(finalizers)
+    if Self.namespaceFinalized(namespace) {
+      store.remove(id)
+    } else {
+      store.put(namespace, id: id)
+    }
   }
 
   /// Removes a terminating pod once the kubelet has stopped it.
@@ -71,8 +121,9 @@ extension APIServer {
 
   mutating func deleteDependents(of owner: Value, now: SimInstant) {
     for dependent in dependents(of: owner) {
-      guard let id = dependent.resourceID else { continue }
-      _ = try? delete(id, options: DeleteOptions(propagationPolicy: .foreground), now: now)
+      // An earlier dependent's cascade may have removed this one already.
+      guard let id = dependent.resourceID, let current = store.get(id) else { continue }
+      deleteStored(current, id: id, options: DeleteOptions(propagationPolicy: .foreground), now: now)
     }
   }
 
@@ -93,8 +144,10 @@ extension APIServer {
       for object in all {
         guard let id = object.resourceID else { continue }
         let refs = object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
-        if !refs.isEmpty, !object.isTerminating, refs.allSatisfy({ !liveUIDs.contains($0["uid"]?.stringValue ?? "") }) {
-          _ = try? delete(id, options: DeleteOptions(propagationPolicy: .background), now: now)
+        if !refs.isEmpty, !object.isTerminating, refs.allSatisfy({ !liveUIDs.contains($0["uid"]?.stringValue ?? "") }),
+          let current = store.get(id)
+        {
+          deleteStored(current, id: id, options: DeleteOptions(propagationPolicy: .background), now: now)
           changed = true
         }
         let finalizers = (object[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)

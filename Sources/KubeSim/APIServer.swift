@@ -9,6 +9,8 @@ internal import Render
 public struct APIServer: Sendable {
   public var store = ObjectStore()
   var nextClusterIP: Int = 10
+  /// The optional admission plugins this cluster runs (the scenario's `admission`).
+  public var admission = AdmissionPlugins()
 
   public init() {}
 
@@ -24,7 +26,7 @@ public struct APIServer: Sendable {
   public func list(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions = ListOptions()) throws(KubeError)
     -> ObjectList
   {
-    let items = try selected(store.list(gvk, namespace: namespace), options: options)
+    let items = try selected(store.list(gvk, namespace: namespace), kind: gvk.kind, options: options)
     var start = 0
     if let token = options.continueToken {
       guard let offset = Int(token), offset >= 0, offset <= items.count else {
@@ -42,7 +44,7 @@ public struct APIServer: Sendable {
   }
 
   /// The objects that pass the label and field selectors of `options`.
-  func selected(_ items: [Value], options: ListOptions) throws(KubeError) -> [Value] {
+  func selected(_ items: [Value], kind: String, options: ListOptions) throws(KubeError) -> [Value] {
     var items = items
     if let selector = options.labelSelector, !selector.isEmpty {
       let parsed: LabelSelector
@@ -54,7 +56,7 @@ public struct APIServer: Sendable {
       items = items.filter { parsed.matches($0.labelStrings) }
     }
     if let fieldSelector = options.fieldSelector, !fieldSelector.isEmpty {
-      let requirements = try FieldSelector(parsing: fieldSelector)
+      let requirements = try FieldSelector(parsing: fieldSelector, kind: kind)
       items = items.filter(requirements.matches)
     }
     return items
@@ -77,12 +79,13 @@ public struct APIServer: Sendable {
 
   public mutating func create(_ object: Value, manager: String?, dryRun: Bool = false, now: SimInstant) throws(KubeError) -> Value {
     var object = object
+    let generated = object.name == nil
     guard let id = object.resourceID ?? generateName(&object) else {
       throw KubeError.badRequest("object has no apiVersion, kind or metadata.name")
     }
     let id2 = try normalizedID(id, object: &object)
+    try requireNamespace(id2, name: generated ? "" : id2.name)
     if store.get(id2) != nil { throw alreadyExists(id2) }
-    try requireNamespace(id2)
     var stored = object
     if hasStatusSubresource(id2.gvk) { stored["status"] = nil }
     stored[path: ["metadata", "uid"]] = .string(dryRun ? "dry-run" : store.nextUID())
@@ -275,7 +278,10 @@ public struct APIServer: Sendable {
     next[path: ["metadata", "resourceVersion"]] = old[path: ["metadata", "resourceVersion"]]
     if next.canonical == old.canonical || dryRun { return dryRun ? next : old }
     // Finalizers emptied on a terminating object release it.
-    if next.isTerminating, (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty, !isGracefulPod(next) {
+    // A namespace is also held by its spec finalizers (the namespace controller's).
+    if next.isTerminating, (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty, !isGracefulPod(next),
+      id.gvk != Self.gvkNamespace || Self.namespaceFinalized(next)
+    {
       return store.remove(id) ?? next
     }
     return store.put(next, id: id)
@@ -288,6 +294,10 @@ public struct APIServer: Sendable {
       return "10.96.\(counter / 250).\(counter % 250 + 1)"
     }
     nextClusterIP = counter
+    if id.gvk == Self.gvkNamespace { Self.prepareNamespace(&object, old: old) }
+    if admission.extendedResourceToleration, id.gvk.kind == "Pod", id.gvk.group.isEmpty {
+      ExtendedResourceToleration.admit(&object)
+    }
     if let old, object.kind == "Service", let ip = old[path: ["spec", "clusterIP"]] {
       object[path: ["spec", "clusterIP"]] = ip
       object[path: ["spec", "clusterIPs"]] = old[path: ["spec", "clusterIPs"]]
@@ -296,6 +306,21 @@ public struct APIServer: Sendable {
     if !causes.isEmpty {
       throw KubeError.invalid(kind: id.gvk.kind, group: id.gvk.group, name: id.name, causes: causes)
     }
+  }
+
+  /// Upstream's namespace strategy: a new namespace is Active and carries the `kubernetes`
+  /// finalizer (the namespace controller's hold until its content is gone); an update keeps
+  /// both, since only deletion and the controller's finalize change them.
+  static func prepareNamespace(_ namespace: inout Value, old: Value?) {
+    if let old {
+      namespace[path: ["spec", "finalizers"]] = old[path: ["spec", "finalizers"]]
+      if namespace[path: ["spec"]]?.objectValue?.isEmpty == true { namespace["spec"] = old["spec"] ?? [:] }
+      return
+    }
+    var finalizers = namespace[path: ["spec", "finalizers"]]?.arrayValue ?? []
+    if !finalizers.contains("kubernetes") { finalizers.append("kubernetes") }
+    namespace[path: ["spec", "finalizers"]] = .array(finalizers)
+    namespace["status"] = ["phase": "Active"]
   }
 
   /// Leaves whose value differs between two versions, or that the new version adds.
@@ -393,16 +418,31 @@ public struct APIServer: Sendable {
     return try normalizedID(id, object: &copy)
   }
 
-  func requireNamespace(_ id: ResourceID) throws(KubeError) {
-    guard let namespace = id.namespace, namespace != "default", namespace != "kube-system" else { return }
-    let nsID = ResourceID(gvk: GroupVersionKind(group: "", version: "v1", kind: "Namespace"), namespace: nil, name: namespace)
-    guard let ns = store.get(nsID) else {
+  /// Upstream's NamespaceLifecycle admission on create: the namespace must exist and must not
+  /// be terminating. `name` is empty for a generateName create, as admission sees it.
+  func requireNamespace(_ id: ResourceID, name: String) throws(KubeError) {
+    guard let namespace = id.namespace else { return }
+    guard let ns = store.get(Self.namespaceID(namespace)) else {
+      if namespace == "default" || namespace == "kube-system" { return }
       throw KubeError.notFound("namespaces", group: "", name: namespace)
     }
     if ns.isTerminating {
-      throw KubeError.status(Status(code: 403, reason: .forbidden,
-        message: "\(resourceName(id.gvk)) \"\(id.name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated"))
+      let resource = resourceName(id.gvk)
+      let qualified = id.gvk.group.isEmpty ? resource : "\(resource).\(id.gvk.group)"
+      let subject = name.isEmpty ? qualified : "\(qualified) \"\(name)\""
+      throw KubeError.status(Status(
+        code: 403, reason: .forbidden,
+        message: "\(subject) is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+        details: StatusDetails(
+          name: name, group: id.gvk.group, kind: resource,
+          causes: [StatusCause(type: "NamespaceTerminating", field: "metadata.namespace", message: "namespace \(namespace) is being terminated")])))
     }
+  }
+
+  static let gvkNamespace = GroupVersionKind(group: "", version: "v1", kind: "Namespace")
+
+  static func namespaceID(_ name: String) -> ResourceID {
+    ResourceID(gvk: gvkNamespace, namespace: nil, name: name)
   }
 
   /// `metadata.generateName` gets a deterministic suffix from the uid counter.

@@ -30,6 +30,8 @@ extension SimCluster {
 
       var proposal = current
       var currentMetrics: [Value] = []
+      // Upstream names the metric that drove the largest proposal ("pods metric X above target").
+      var drivingMetric: String?
       for metric in hpa[path: ["spec", "metrics"]]?.arrayValue ?? [] {
         guard metric["type"]?.stringValue == "Pods", let name = metric[path: ["pods", "metric", "name"]]?.stringValue,
           let observed = self.metric(name, image: image),
@@ -37,7 +39,11 @@ extension SimCluster {
         else { continue }
         let ratio = observed / targetValue
         currentMetrics.append(["type": "Pods", "pods": ["metric": ["name": .string(name)], "current": ["averageValue": .string(Self.quantityText(observed))]]])
-        if abs(ratio - 1) > 0.1 { proposal = max(proposal == current ? 0 : proposal, Int64((Double(current) * ratio).rounded(.up))) }
+        if abs(ratio - 1) > 0.1 {
+          let next = max(proposal == current ? 0 : proposal, Int64((Double(current) * ratio).rounded(.up)))
+          if next != proposal { drivingMetric = "pods metric \(name)" }
+          proposal = next
+        }
       }
       proposal = min(max(proposal, minReplicas), maxReplicas)
       // Scale-down stabilization: the highest recommendation of the last 300 s wins.
@@ -46,20 +52,52 @@ extension SimCluster {
       history.removeAll { $0.0.advanced(by: .seconds(300)) < now }
       hpaRecommendations[key] = history
       let desired = proposal < current ? min(current, history.map(\.1).max() ?? proposal) : proposal
-      if desired != current {
-        _ = try? api.patch(targetID, type: .merge, body: ["spec": ["replicas": .int(desired)]], subresource: "scale", manager: Self.autoscalerManager, now: now)
-        trace.record(.scaled, target, at: now, "hpa \(current) -> \(desired)")
-        recordEvent(hpa, reason: "SuccessfulRescale", message: "New size: \(desired); reason: pods metric above target", component: "horizontal-pod-autoscaler")
+      // Upstream's rescale reasons (horizontal.go): the driving metric above target, all
+      // metrics below it, or a replica count outside the HPA's bounds.
+      let reason: String
+      if current > maxReplicas {
+        reason = "Current number of replicas above Spec.MaxReplicas"
+      } else if current < minReplicas {
+        reason = "Current number of replicas below Spec.MinReplicas"
+      } else if desired > current {
+        reason = "\(drivingMetric ?? "") above target"
+      } else {
+        reason = "All metrics below target"
       }
+      var ableToScale: Value = ["type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale"]
+      if desired != current {
+        do {
+          _ = try api.patch(
+            targetID, type: .merge, body: ["spec": ["replicas": .int(desired)]], subresource: "scale", manager: Self.autoscalerManager,
+            now: now)
+          trace.record(.scaled, target, at: now, "hpa \(current) -> \(desired)")
+          recordEvent(hpa, reason: "SuccessfulRescale", message: "New size: \(desired); reason: \(reason)", component: "horizontal-pod-autoscaler")
+          ableToScale = [
+            "type": "AbleToScale", "status": "True", "reason": "SucceededRescale",
+            "message": .string("the HPA controller was able to update the target scale to \(desired)"),
+          ]
+        } catch {
+          // As upstream: a Warning event and AbleToScale=False say why; the next sync retries.
+          recordWriteFailure(target, verb: "update scale", manager: Self.autoscalerManager, error)
+          recordEvent(
+            hpa, type: "Warning", reason: "FailedRescale", message: "New size: \(desired); reason: \(reason); error: \(error.description)",
+            component: "horizontal-pod-autoscaler")
+          ableToScale = [
+            "type": "AbleToScale", "status": "False", "reason": "FailedUpdateScale",
+            "message": .string("the HPA controller was unable to update the target scale: \(error.description)"),
+          ]
+        }
+      }
+      let scaled = ableToScale["status"] == "True" && desired != current
       var status: Value = [
         "currentReplicas": .int(current), "desiredReplicas": .int(desired), "currentMetrics": .array(currentMetrics),
         "conditions": [
-          ["type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale"],
+          ableToScale,
           ["type": "ScalingActive", "status": .string(currentMetrics.isEmpty ? "False" : "True"), "reason": .string(currentMetrics.isEmpty ? "FailedGetPodsMetric" : "ValidMetricFound")],
           ["type": "ScalingLimited", "status": .string(desired == maxReplicas || desired == minReplicas ? "True" : "False"), "reason": .string(desired == maxReplicas ? "TooManyReplicas" : desired == minReplicas ? "TooFewReplicas" : "DesiredWithinRange")],
         ],
       ]
-      if desired != current { status["lastScaleTime"] = .string(now.rfc3339) } else if let last = hpa[path: ["status", "lastScaleTime"]] { status["lastScaleTime"] = last }
+      if scaled { status["lastScaleTime"] = .string(now.rfc3339) } else if let last = hpa[path: ["status", "lastScaleTime"]] { status["lastScaleTime"] = last }
       if let fresh = hpa.resourceID.flatMap({ api.store.get($0) }), (fresh["status"] ?? .null).canonical != status.canonical {
         var updated = fresh
         updated["status"] = status

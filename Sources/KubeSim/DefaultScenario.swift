@@ -1,10 +1,16 @@
 /// The embedded cluster a fresh checkout runs against: three single-GPU nodes (so the example
 /// app, two replicas of one GPU each, can surge by one pod but not by two) and a CPU node.
+/// The GPU nodes are tainted and ExtendedResourceToleration admits GPU pods onto them, as on
+/// GKE's GPU node pools, so a manifest without tolerations runs as written.
 /// Image tags ending in `-crash`, `-oom`, `-never-ready`, `-pullerror`, `-flap`, `-slow`, `-errors` or
 /// `-slow-latency` misbehave on purpose so a demo can show each failure.
 public enum DefaultScenario {
   public static let yaml = """
     seed: 42
+    # As a managed cloud's GPU node pool: GPU nodes are tainted nvidia.com/gpu, and a pod that
+    # requests a GPU tolerates that taint without saying so.
+    admission:
+      extendedResourceToleration: true
     nodePools:
       - namePrefix: gpu-node
         count: 3

@@ -23,6 +23,7 @@ enum Defaulting {
       defaultPodSpec(&object, at: ["spec", "jobTemplate", "spec", "template", "spec"])
     case "Pod":
       defaultPodSpec(&object, at: ["spec"])
+      defaultRequestsFromLimits(&object)
     case "Service":
       setIfMissing(&object, ["spec", "type"], "ClusterIP")
       setIfMissing(&object, ["spec", "sessionAffinity"], "None")
@@ -38,6 +39,9 @@ enum Defaulting {
         }
         object[path: ["spec", "ports"]] = .array(ports)
       }
+    case "Namespace":
+      // SetDefaults_Namespace: every namespace can be selected by its name.
+      if let name = object.name { object[path: ["metadata", "labels", "kubernetes.io/metadata.name"]] = .string(name) }
     case "HorizontalPodAutoscaler":
       setIfMissing(&object, ["spec", "minReplicas"], 1)
     default:
@@ -102,6 +106,21 @@ enum Defaulting {
       spec[list] = .array(containers)
     }
     object[path: path] = spec
+  }
+
+  /// Upstream's SetDefaults_Pod: a resource with a limit and no request requests its limit.
+  /// On pods only, not templates, so a Deployment's template stays as written.
+  static func defaultRequestsFromLimits(_ pod: inout Value) {
+    for list in ["containers", "initContainers"] {
+      guard case .array(var containers)? = pod[path: ["spec", list]] else { continue }
+      for i in containers.indices {
+        guard let limits = containers[i][path: ["resources", "limits"]]?.objectValue, !limits.isEmpty else { continue }
+        var requests = containers[i][path: ["resources", "requests"]]?.objectValue ?? [:]
+        for (resource, amount) in limits where requests[resource] == nil { requests[resource] = amount }
+        containers[i][path: ["resources", "requests"]] = .object(requests)
+      }
+      pod[path: ["spec", list]] = .array(containers)
+    }
   }
 
   static func setIfMissing(_ object: inout Value, _ path: [String], _ value: Value) {

@@ -185,7 +185,7 @@ extension SimCluster {
     guard surplus > 0 else { return }
     let byRevision = idle.sorted { Int64($0.annotations["deployment.kubernetes.io/revision"]?.stringValue ?? "") ?? 0 < Int64($1.annotations["deployment.kubernetes.io/revision"]?.stringValue ?? "") ?? 0 }
     for rs in byRevision.prefix(surplus) {
-      if let id = rs.resourceID { _ = try? api.delete(id, now: now) }
+      remove(rs, manager: "deployment-controller")
     }
   }
 

@@ -179,7 +179,7 @@ public actor KubeSim: KubeAPI {
     let noSelectors = (options.labelSelector ?? "").isEmpty && (options.fieldSelector ?? "").isEmpty
     if noSelectors { return changes }
     var kept: [WatchEvent] = []
-    for event in changes where try !cluster.api.selected([event.object], options: options).isEmpty { kept.append(event) }
+    for event in changes where try !cluster.api.selected([event.object], kind: gvk.kind, options: options).isEmpty { kept.append(event) }
     return kept
   }
 

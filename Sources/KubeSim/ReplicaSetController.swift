@@ -18,8 +18,7 @@ extension SimCluster {
         for _ in 0..<(-diff) { createPod(for: rs) }
       } else if diff > 0 {
         for pod in active.sorted(by: deletionOrder).prefix(Int(diff)) {
-          guard let id = pod.resourceID else { continue }
-          _ = try? api.delete(id, now: now)
+          remove(pod, manager: "replicaset-controller")
           recordEvent(rs, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name ?? "")", component: "replicaset-controller")
         }
       }

@@ -62,8 +62,15 @@ extension Scenario {
     }
     let seed = UInt64(max(0, try fields.optionalInt("seed") ?? 1))
     let termination = try Self.number(&fields, "terminationSeconds") ?? 5
+    var admission = AdmissionPlugins()
+    if var plugins = try fields.optionalMap("admission") {
+      admission.extendedResourceToleration = try plugins.optionalBool("extendedResourceToleration") ?? false
+      try plugins.rejectUnknownKeys()
+    }
     try fields.rejectUnknownKeys()
-    self.init(nodes: nodes, defaults: defaults, images: images, objects: objects, faults: faults, seed: seed, terminationSeconds: termination)
+    self.init(
+      nodes: nodes, defaults: defaults, images: images, objects: objects, faults: faults, seed: seed, terminationSeconds: termination,
+      admission: admission)
   }
 
   static func parseNode(_ node: inout FieldReader, name: String) throws(FieldError) -> Node {

@@ -130,11 +130,15 @@ public struct Scenario: Sendable, Equatable {
   public var seed: UInt64
   /// Seconds an app takes to stop after SIGTERM (capped by the grace period).
   public var terminationSeconds: Double
+  /// Optional admission plugins (`admission:` in the file); none unless asked for.
+  public var admission: AdmissionPlugins
 
   public init(
     nodes: [Node], defaults: ImageBehaviour = ImageBehaviour(pullSeconds: 20, modelLoadSeconds: 0),
-    images: [ImageRule] = [], objects: [Value] = [], faults: [Fault] = [], seed: UInt64 = 1, terminationSeconds: Double = 5
+    images: [ImageRule] = [], objects: [Value] = [], faults: [Fault] = [], seed: UInt64 = 1, terminationSeconds: Double = 5,
+    admission: AdmissionPlugins = AdmissionPlugins()
   ) {
+    self.admission = admission
     self.nodes = nodes
     self.defaults = defaults
     self.images = images

@@ -1,12 +1,23 @@
 internal import Kube
 import Manifest
 
-/// The default scheduler's filter step for the pods a rollout creates: resource requests
-/// (cpu, memory, and extended resources such as `nvidia.com/gpu`), nodeSelector, required
-/// node affinity, taints vs tolerations, cordoned nodes. A pod that fits nowhere stays
-/// Pending with PodScheduled=False/Unschedulable and upstream's message, e.g.
-/// "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.", and a FailedScheduling event.
+/// The default scheduler's filter step for the pods a rollout creates, in upstream's plugin
+/// order: cordoned nodes (NodeUnschedulable), taints vs tolerations (TaintToleration),
+/// nodeSelector and required node affinity (NodeAffinity), then resource requests (cpu,
+/// memory, and extended resources such as `nvidia.com/gpu`, NodeResourcesFit). A node fails at
+/// its first failing plugin. A pod that fits nowhere stays Pending with PodScheduled=False/
+/// Unschedulable and upstream's message, preemption's verdict included, e.g.
+/// "0/3 nodes are available: 3 Insufficient nvidia.com/gpu. preemption: 0/3 nodes are
+/// available: 3 No preemption victims found for incoming pod.." (the doubled period is
+/// upstream's), and a FailedScheduling event.
 extension SimCluster {
+  /// Why a node cannot take a pod: the failing plugin's reasons, and whether evicting pods
+  /// could change that (upstream's Unschedulable vs UnschedulableAndUnresolvable).
+  struct FilterFailure {
+    var reasons: [String]
+    var unresolvable: Bool
+  }
+
   mutating func runScheduler() {
     let nodes = api.store.list(Self.gvkNode)
     var used: [String: [String: Double]] = [:]
@@ -26,12 +37,12 @@ extension SimCluster {
     }
     for pod in pending {
       let requests = PodStatus.requests(pod)
-      var reasons: [String: Int] = [:]
+      var failures: [FilterFailure] = []
       var fitting: [(node: Value, gpuUsed: Double)] = []
       for node in nodes {
         let name = node.name ?? ""
-        if let reason = filter(pod, node: node, requests: requests, used: used[name] ?? [:], pods: podCount[name] ?? 0) {
-          for r in reason { reasons[r, default: 0] += 1 }
+        if let failure = filter(pod, node: node, requests: requests, used: used[name] ?? [:], pods: podCount[name] ?? 0) {
+          failures.append(failure)
         } else {
           fitting.append((node, used[name]?["nvidia.com/gpu"] ?? 0))
         }
@@ -42,48 +53,72 @@ extension SimCluster {
         for (resource, amount) in requests { used[nodeName, default: [:]][resource, default: 0] += amount }
         podCount[nodeName, default: 0] += 1
       } else {
-        let parts = reasons.map { "\($0.value) \($0.key)" }.sorted()
-        let message = "0/\(nodes.count) nodes are available: \(parts.joined(separator: ", "))."
-        markUnschedulable(pod, message: message)
+        markUnschedulable(pod, message: Self.fitErrorMessage(nodeCount: nodes.count, failures: failures))
       }
     }
   }
 
-  /// Why `node` cannot take `pod` (several reasons at once, as upstream counts them), or nil.
-  private func filter(_ pod: Value, node: Value, requests: [String: Double], used: [String: Double], pods: Double) -> [String]? {
-    if node[path: ["spec", "unschedulable"]]?.boolValue == true {
-      let tolerates = (pod[path: ["spec", "tolerations"]]?.arrayValue ?? []).contains {
-        $0["key"]?.stringValue == "node.kubernetes.io/unschedulable"
-      }
-      if !tolerates { return ["node(s) were unschedulable"] }
+  /// Upstream's FitError text: the filter reasons counted across nodes, sorted as strings,
+  /// then DefaultPreemption's own FitError. Every pod here has the same priority, so no node
+  /// offers a victim: a node whose failure preemption could help reports "No preemption
+  /// victims found", the others "Preemption is not helpful for scheduling".
+  static func fitErrorMessage(nodeCount: Int, failures: [FilterFailure]) -> String {
+    func histogram(_ reasons: [String]) -> String {
+      var counts: [String: Int] = [:]
+      for reason in reasons { counts[reason, default: 0] += 1 }
+      return counts.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", ")
     }
-    let labels = node.labelStrings
-    for (key, value) in pod[path: ["spec", "nodeSelector"]]?.objectValue ?? [:] where labels[key] != value.stringValue {
-      return ["node(s) didn't match Pod's node affinity/selector"]
-    }
-    if let terms = pod[path: ["spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]]?.arrayValue,
-      !terms.isEmpty, !terms.contains(where: { Self.nodeSelectorTerm($0, matches: labels) })
-    {
-      return ["node(s) didn't match Pod's node affinity/selector"]
-    }
+    let filterReasons = histogram(failures.flatMap(\.reasons))
+    let preemption = histogram(failures.map {
+      $0.unresolvable ? "Preemption is not helpful for scheduling" : "No preemption victims found for incoming pod"
+    })
+    let preemptionError = "0/\(nodeCount) nodes are available: \(preemption)."
+    return "0/\(nodeCount) nodes are available: \(filterReasons). preemption: \(preemptionError)."
+  }
+
+  /// Why `node` cannot take `pod`, or nil. Resource shortages are all reported at once, as
+  /// upstream's NodeResourcesFit does.
+  private func filter(_ pod: Value, node: Value, requests: [String: Double], used: [String: Double], pods: Double) -> FilterFailure? {
     let tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
+    if node[path: ["spec", "unschedulable"]]?.boolValue == true {
+      let cordon: Value = ["key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"]
+      if !tolerations.contains(where: { Self.tolerates($0, cordon) }) {
+        return FilterFailure(reasons: ["node(s) were unschedulable"], unresolvable: true)
+      }
+    }
     for taint in node[path: ["spec", "taints"]]?.arrayValue ?? [] {
       let effect = taint["effect"]?.stringValue ?? ""
       guard effect == "NoSchedule" || effect == "NoExecute" else { continue }
       if !tolerations.contains(where: { Self.tolerates($0, taint) }) {
+        // Upstream prints `{key: value}` whether or not the taint has a value.
         let key = taint["key"]?.stringValue ?? ""
-        let value = taint["value"]?.stringValue.map { ": \($0)" } ?? ""
-        return ["node(s) had untolerated taint {\(key)\(value)}"]
+        let value = taint["value"]?.stringValue ?? ""
+        return FilterFailure(reasons: ["node(s) had untolerated taint {\(key): \(value)}"], unresolvable: true)
       }
     }
+    let labels = node.labelStrings
+    let affinity = FilterFailure(reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true)
+    for (key, value) in pod[path: ["spec", "nodeSelector"]]?.objectValue ?? [:] where labels[key] != value.stringValue {
+      return affinity
+    }
+    if let terms = pod[path: ["spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]]?.arrayValue,
+      !terms.isEmpty, !terms.contains(where: { Self.nodeSelectorTerm($0, matches: labels) })
+    {
+      return affinity
+    }
     var insufficient: [String] = []
+    var unresolvable = false
     let allocatable = node[path: ["status", "allocatable"]]?.objectValue ?? [:]
     if pods + 1 > (allocatable["pods"].flatMap(Quantity.init)?.value ?? 110) { insufficient.append("Too many pods") }
     for (resource, amount) in requests.sorted(by: { $0.key < $1.key }) where amount > 0 {
       let capacity = allocatable[resource].flatMap(Quantity.init)?.value ?? 0
-      if (used[resource] ?? 0) + amount > capacity + 1e-9 { insufficient.append("Insufficient \(resource)") }
+      if (used[resource] ?? 0) + amount > capacity + 1e-9 {
+        insufficient.append("Insufficient \(resource)")
+        // More than the whole node has: no eviction could make room.
+        if amount > capacity + 1e-9 { unresolvable = true }
+      }
     }
-    return insufficient.isEmpty ? nil : insufficient
+    return insufficient.isEmpty ? nil : FilterFailure(reasons: insufficient, unresolvable: unresolvable)
   }
 
   static func tolerates(_ toleration: Value, _ taint: Value) -> Bool {
@@ -122,13 +157,30 @@ extension SimCluster {
     writeStatus(withStatus, manager: "default-scheduler")
     schedulingMessages[pod.uid ?? ""] = nil
     trace.record(.scheduled, stored, at: now, node)
-    recordEvent(stored, reason: "Scheduled", message: "Successfully assigned \(pod.namespace ?? "")/\(pod.name ?? "") to \(node)", component: "default-scheduler")
+    recordEvent(
+      stored, reason: "Scheduled", message: "Successfully assigned \(pod.namespace ?? "")/\(pod.name ?? "") to \(node)",
+      component: "default-scheduler", action: "Binding")
   }
+
+  /// Upstream retries an unschedulable pod at the latest every five minutes
+  /// (podMaxInUnschedulablePodsDuration); each failed attempt reports FailedScheduling again.
+  static let unschedulableRetry: Duration = .seconds(300)
 
   private mutating func markUnschedulable(_ pod: Value, message: String) {
     let uid = pod.uid ?? ""
-    guard schedulingMessages[uid] != message else { return }
-    schedulingMessages[uid] = message
+    if let last = schedulingMessages[uid], last.message == message {
+      let retry = last.at.advanced(by: Self.unschedulableRetry)
+      guard retry <= now else {
+        wake(at: retry)
+        return
+      }
+      schedulingMessages[uid] = (message, now)
+      wake(at: now.advanced(by: Self.unschedulableRetry))
+      recordEvent(pod, type: "Warning", reason: "FailedScheduling", message: message, component: "default-scheduler", action: "Scheduling")
+      return
+    }
+    schedulingMessages[uid] = (message, now)
+    wake(at: now.advanced(by: Self.unschedulableRetry))
     var updated = pod
     updated[path: ["status", "phase"]] = "Pending"
     updated[path: ["status", "conditions"]] = [[
@@ -137,6 +189,6 @@ extension SimCluster {
     ]]
     writeStatus(updated, manager: "default-scheduler")
     trace.record(.unschedulable, pod, at: now, message)
-    recordEvent(pod, type: "Warning", reason: "FailedScheduling", message: message, component: "default-scheduler")
+    recordEvent(pod, type: "Warning", reason: "FailedScheduling", message: message, component: "default-scheduler", action: "Scheduling")
   }
 }

@@ -12,7 +12,7 @@ public struct SimCluster: Sendable {
   var rng: SplitMix64
   var kubelet: [String: PodRuntime] = [:]
   var imageCache: [String: Set<String>] = [:]
-  var schedulingMessages: [String: String] = [:]
+  var schedulingMessages: [String: (message: String, at: SimInstant)] = [:]
   var metricOverrides: [String: Double] = [:]
   var hpaRecommendations: [String: [(SimInstant, Int64)]] = [:]
   var hpaLastSync: [String: SimInstant] = [:]
@@ -21,9 +21,14 @@ public struct SimCluster: Sendable {
   /// Store version and instant of the last full pass: a pass is skipped when neither time nor
   /// any kind a controller watches has changed since (a ConfigMap write wakes nobody).
   var lastPass: (version: Int64, at: SimInstant)?
+  /// Event correlation: the stored Event each event key was last written to (rebuilt from
+  /// the store on restore), and the recent distinct messages per aggregate key.
   var eventIndex: [String: ResourceID] = [:]
+  var eventAggregates: [String: EventAggregate] = [:]
   var kubeletSeen: [String: (version: String, at: SimInstant)] = [:]
-  static let watchedKinds: Set<String> = ["Pod", "ReplicaSet", "Deployment", "Node", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Service"]
+  /// Whether each node was schedulable when last seen, for the cordon events.
+  var nodeSchedulable: [String: Bool] = [:]
+  static let watchedKinds: Set<String> = ["Pod", "ReplicaSet", "Deployment", "Node", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Service", "Namespace"]
 
   static let gvkPod = GroupVersionKind(group: "", version: "v1", kind: "Pod")
   static let gvkNode = GroupVersionKind(group: "", version: "v1", kind: "Node")
@@ -36,6 +41,7 @@ public struct SimCluster: Sendable {
   public init(scenario: Scenario, seed: UInt64? = nil) {
     self.scenario = scenario
     rng = SplitMix64(seed: seed ?? scenario.seed)
+    api.admission = scenario.admission
     for node in scenario.nodes {
       var object: Value = [
         "apiVersion": "v1", "kind": "Node",
@@ -55,14 +61,24 @@ public struct SimCluster: Sendable {
           return v
         })
       }
-      _ = try? api.create(object, manager: "kubelet", now: now)
+      do {
+        _ = try api.create(object, manager: "kubelet", now: now)
+      } catch {
+        recordWriteFailure(object, verb: "create", manager: "kubelet", error)
+      }
       if let id = object.resourceID, var stored = api.store.get(id) {
         stored["status"] = object["status"]
-        api.store.put(stored, id: id)
+        recordNodeRegistration(api.store.put(stored, id: id))
       }
     }
     for object in scenario.objects where object.resourceID.flatMap({ api.store.get($0) }) == nil {
-      _ = try? api.create(object, manager: "scenario", now: now)
+      do {
+        _ = try api.create(object, manager: "scenario", now: now)
+      } catch {
+        // The scenario asked for an object the API server refuses (invalid, or in a missing
+        // namespace): the cluster starts without it, and the trace says why.
+        recordWriteFailure(object, verb: "create", manager: "scenario", error)
+      }
     }
   }
 
@@ -70,6 +86,7 @@ public struct SimCluster: Sendable {
   init(restoringWith scenario: Scenario) {
     self.scenario = scenario
     rng = SplitMix64(seed: scenario.seed)
+    api.admission = scenario.admission
   }
 
   mutating func setNow(_ instant: SimInstant) { now = instant }
@@ -94,6 +111,7 @@ public struct SimCluster: Sendable {
     for _ in 0..<200 {
       let before = api.store.resourceVersion
       wakeups.removeAll { $0 <= now }
+      runNamespaceController()
       runDeploymentController()
       runReplicaSetController()
       runScheduler()
@@ -101,6 +119,7 @@ public struct SimCluster: Sendable {
       runDisruptionController()
       runAutoscaler()
       runEndpointsController()
+      runNodeEvents()
       if api.store.changes(after: before)?.contains(where: { $0.type == .deleted }) ?? true {
         api.collectGarbage(now: now)
       }
@@ -145,41 +164,48 @@ public struct SimCluster: Sendable {
 
   // MARK: - Writes by controllers
 
+  /// Creates or updates `object` as `manager`; nil when the API server refuses, and the
+  /// refusal is in the trace (see `recordWriteFailure`).
   @discardableResult
   mutating func write(_ object: Value, manager: String = APIServer.controllerManager) -> Value? {
     guard let id = object.resourceID else { return nil }
-    if api.store.get(id) == nil { return try? api.create(object, manager: manager, now: now) }
-    return try? api.update(object, manager: manager, now: now)
+    do {
+      if api.store.get(id) == nil { return try api.create(object, manager: manager, now: now) }
+      return try api.update(object, manager: manager, now: now)
+    } catch {
+      recordWriteFailure(object, verb: api.store.get(id) == nil ? "create" : "update", manager: manager, error)
+      return nil
+    }
   }
 
   @discardableResult
   mutating func writeStatus(_ object: Value, manager: String = APIServer.controllerManager) -> Value? {
-    try? api.update(object, subresource: "status", manager: manager, now: now)
+    do {
+      return try api.update(object, subresource: "status", manager: manager, now: now)
+    } catch {
+      recordWriteFailure(object, verb: "update status", manager: manager, error)
+      return nil
+    }
   }
 
-  /// A v1 Event for `object` (deduplicated by reason and message: repeats bump the count).
-  mutating func recordEvent(_ object: Value, type: String = "Normal", reason: String, message: String, component: String) {
-    guard let namespace = object.namespace ?? (object.kind == "Node" ? "default" : nil), let name = object.name else { return }
-    let key = "\(object.uid ?? "")|\(reason)|\(message)"
-    if let id = eventIndex[key], var event = api.store.get(id) {
-      event["count"] = .int((event["count"]?.intValue ?? 1) + 1)
-      event["lastTimestamp"] = .string(now.rfc3339)
-      write(event, manager: component)
+  /// Deletes as a controller does (background propagation). An object already gone is what
+  /// the controller wanted; any other refusal is recorded.
+  mutating func remove(_ object: Value, manager: String) {
+    guard let id = object.resourceID else { return }
+    do {
+      _ = try api.delete(id, now: now)
+    } catch where error.isNotFound {
       return
+    } catch {
+      recordWriteFailure(object, verb: "delete", manager: manager, error)
     }
-    let suffix = String(rng.next() % 0xFFFF_FFFF_FFFF, radix: 16)
-    let event: Value = [
-      "apiVersion": "v1", "kind": "Event",
-      "metadata": ["name": .string("\(name).\(suffix)"), "namespace": .string(namespace)],
-      "involvedObject": [
-        "apiVersion": object["apiVersion"] ?? "v1", "kind": object["kind"] ?? "", "name": .string(name),
-        "namespace": .string(namespace), "uid": object[path: ["metadata", "uid"]] ?? "",
-      ],
-      "reason": .string(reason), "message": .string(message), "type": .string(type), "count": 1,
-      "firstTimestamp": .string(now.rfc3339), "lastTimestamp": .string(now.rfc3339),
-      "source": ["component": .string(component)],
-    ]
-    if let stored = write(event, manager: component), let id = stored.resourceID { eventIndex[key] = id }
+  }
+
+  /// A write the API server refused a controller. Upstream controllers log it and retry on
+  /// their next sync, as these do; here it also goes to the trace as `writeFailed`
+  /// ("<manager> <verb>: <message>"), so a refusal is seen, never silently lost.
+  mutating func recordWriteFailure(_ object: Value, verb: String, manager: String, _ error: KubeError) {
+    trace.record(.writeFailed, object, at: now, "\(manager) \(verb): \(error.description)")
   }
 
   /// Five characters from upstream's safe alphabet (no vowels, no look-alike digits).

@@ -20,8 +20,11 @@ public struct SimInstant: Sendable, Hashable, Comparable, Codable, InstantProtoc
   /// Whole seconds since the epoch: Kubernetes timestamps have one-second resolution.
   public var seconds: Int64 { sinceEpoch.components.seconds }
 
-  /// Reads back what `rfc3339` writes.
+  /// Reads back what `rfc3339` writes, and a MicroTime's `.000000` fraction (dropped: one
+  /// second is the resolution here).
   public static func parse(_ text: String) -> SimInstant? {
+    var text = text
+    if let dot = text.firstIndex(of: "."), text.hasSuffix("Z") { text = String(text[..<dot]) + "Z" }
     let formatter = ISO8601DateFormatter()
     guard let date = formatter.date(from: text) else { return nil }
     let seconds = Int64(date.timeIntervalSince1970) - epochUnixSeconds

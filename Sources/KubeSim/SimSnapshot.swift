@@ -85,6 +85,7 @@ public enum SimSnapshot {
       }
       cluster.kubelet[uid] = runtime
     }
+    cluster.rebuildEventIndex()
     for (node, images) in value["imageCache"]?.objectValue ?? [:] {
       cluster.imageCache[node] = Set((images.arrayValue ?? []).compactMap(\.stringValue))
     }
@@ -116,18 +117,41 @@ public enum SimSnapshot {
     return KubeSim(restoring: try decode(value, scenario: scenario))
   }
 
-  /// Writes atomically (temporary file, then rename): a crash never leaves half a state.
+  /// Writes atomically (temporary file, then rename): a crash never leaves half a state. The
+  /// state holds Secret data, so the file is the owner's alone (0600), as a kubeconfig is.
   public static func save(_ sim: KubeSim, to file: String) async throws(SimStateError) {
     let text = JSON.string(encode(await sim.cluster)) + "\n"
     let directory = (file as NSString).deletingLastPathComponent
     do {
-      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-      let temporary = file + ".tmp"
-      try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-      if FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
-      try FileManager.default.moveItem(atPath: temporary, toPath: file)
+      if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
     } catch {
-      throw SimStateError(message: "\(file): cannot write state: \(error.localizedDescription)")
+      throw SimStateError(message: "\(directory): cannot create the state directory: \(error.localizedDescription)")
+    }
+    let temporary = file + ".tmp"
+    try writeOwnerOnly(Array(text.utf8), to: temporary)
+    if rename(temporary, file) != 0 {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw SimStateError(message: "\(file): cannot write state: \(reason)")
+    }
+  }
+
+  /// Creates `path` with mode 0600 before a byte is written, so the data is never readable by
+  /// others, not even for a moment; a stale file there (of any mode) is replaced.
+  static func writeOwnerOnly(_ bytes: [UInt8], to path: String) throws(SimStateError) {
+    func failure() -> SimStateError { SimStateError(message: "\(path): cannot write state: \(String(cString: strerror(errno)))") }
+    if unlink(path) != 0 && errno != ENOENT { throw failure() }
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+    guard descriptor >= 0 else { throw failure() }
+    defer { close(descriptor) }
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw failure()
+      }
+      offset += written
     }
   }
 }

@@ -6,6 +6,9 @@ import Manifest
 public struct Trace: Sendable, Equatable {
   public enum Kind: String, Sendable, Equatable, Codable {
     case created, scheduled, unschedulable, started, ready, notReady, crashed, terminating, deleted, evicted, condition, scaled
+    /// The API server refused a controller's (or the scenario's) write; the detail says who,
+    /// what and why.
+    case writeFailed
   }
 
   public struct Entry: Sendable, Equatable, CustomStringConvertible {

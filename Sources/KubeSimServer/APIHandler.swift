@@ -9,6 +9,8 @@ struct APIHandler: Sendable {
   let discovery: Discovery
   let serverAddress: String
   let tables: TableRenderer
+  /// `pods/log`: the simulation tells a container's log; `KubeAPI` has no such call.
+  let logs: @Sendable (ResourceID, PodLogRequest) async throws(KubeError) -> String
 
   func handle(_ request: APIRequest, user: ServerUser) async -> APIResponse {
     do {
@@ -83,8 +85,11 @@ struct APIHandler: Sendable {
     case ("GET", nil, _):
       return request.flag("watch") ? try await watch(route, request) : try await list(route, request)
     case ("GET", let name?, "log") where route.info.kind == "Pod":
-      let pod = try await api.get(try id(route, name), subresource: nil)
-      return .text(PodLog.text(for: pod, container: request.query["container"]))
+      // `follow` is answered with the log so far: the stream ends instead of staying open.
+      let log = PodLogRequest(
+        container: request.query["container"].flatMap { $0.isEmpty ? nil : $0 }, previous: request.flag("previous"),
+        timestamps: request.flag("timestamps"), tailLines: request.int("tailLines"))
+      return .text(try await logs(try id(route, name), log))
     case ("GET", let name?, let sub):
       let object = try await api.get(try id(route, name), subresource: sub)
       return .json(status: 200, body: request.wantsTable && sub == nil ? tables.table(for: [object], of: route.info, request: request, resourceVersion: nil) : object)

@@ -128,10 +128,21 @@ struct TableRenderer: Sendable {
     case "Event":
       let involved = object["involvedObject"]
       let target = "\((involved?["kind"]?.stringValue ?? "").lowercased())/\(involved?["name"]?.stringValue ?? "")"
-      let last = object["lastTimestamp"]?.stringValue ?? object["eventTime"]?.stringValue ?? object[path: ["metadata", "creationTimestamp"]]?.stringValue
-      let first = object["firstTimestamp"]?.stringValue ?? last
+      // Upstream's printEvent: an events.k8s.io event has eventTime and maybe a series
+      // instead of first/last timestamps and count.
+      let first = object["firstTimestamp"]?.stringValue ?? object["eventTime"]?.stringValue
+      var last = object["lastTimestamp"]?.stringValue ?? first
+      var count = object["count"]?.intValue ?? 1
+      if let series = object["series"], series.objectValue != nil {
+        last = series["lastObservedTime"]?.stringValue ?? last
+        count = series["count"]?.intValue ?? count
+      }
+      func firstNonEmpty(_ a: String?, _ b: String?) -> String { (a ?? "").isEmpty ? b ?? "" : a ?? "" }
+      let component = firstNonEmpty(object[path: ["source", "component"]]?.stringValue, object["reportingComponent"]?.stringValue)
+      let instance = firstNonEmpty(object[path: ["source", "host"]]?.stringValue, object["reportingInstance"]?.stringValue)
+      let source = instance.isEmpty ? component : "\(component), \(instance)"
       return [.string(self.age(last)), string(["type"], ""), string(["reason"], ""), .string(target), string(["involvedObject", "fieldPath"], ""),
-        string(["source", "component"], ""), string(["message"], ""), .string(self.age(first)), .int(object["count"]?.intValue ?? 1), name]
+        .string(source), string(["message"], ""), .string(self.age(first)), .int(max(count, 1)), name]
     case "Namespace":
       return [name, string(["status", "phase"], "Active"), age]
     default:

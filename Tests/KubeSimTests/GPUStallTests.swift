@@ -18,7 +18,10 @@ import Testing
     let condition = pending.first.flatMap { PodStatus.condition($0, "PodScheduled") }
     #expect(condition?["status"] == "False")
     #expect(condition?["reason"] == "Unschedulable")
-    #expect(condition?["message"] == "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.")
+    // Upstream's FitError, DefaultPreemption's verdict and its doubled period included.
+    #expect(
+      condition?["message"]
+        == "0/3 nodes are available: 3 Insufficient nvidia.com/gpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod..")
     // Upstream counts the ReplicaSets' desired replicas (3 old + 1 surge) less the available
     // ones, so the stalled surge pod shows as unavailable although spec.replicas are all up.
     let stalled = try await sim.get(SimFixtures.deploymentID)["status"]
@@ -47,8 +50,9 @@ import Testing
     let pending = try await sim.list(SimFixtures.podGVK, namespace: "llm").items.filter { $0[path: ["spec", "nodeName"]] == nil }
     #expect(pending.count == 1)
     #expect(
-      pending.first.flatMap { PodStatus.condition($0, "PodScheduled")?["message"] }
-        == "0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint {dedicated: batch}, 1 node(s) were unschedulable.")
+      pending.first.flatMap { PodStatus.condition($0, "PodScheduled")?["message"]?.stringValue }
+        == "0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint {dedicated: batch}, 1 node(s) were unschedulable."
+        + " preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling..")
   }
 
   func progressing(_ deployment: Value) -> Value? {

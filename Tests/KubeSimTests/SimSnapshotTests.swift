@@ -1,3 +1,4 @@
+import Foundation
 import Kube
 @testable import KubeSim
 import Manifest
@@ -25,6 +26,32 @@ import Testing
     #expect(a == b)
     #expect(try await original.get(SimFixtures.deploymentID).canonical == restored.get(SimFixtures.deploymentID).canonical)
     #expect(try await SimFixtures.snapshot(restored).sizes == [0, 3])
+  }
+
+  /// The state holds Secret data: owner-only, also when an older file was world-readable.
+  @Test func stateFilesAreWrittenOwnerOnly() async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-state-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("sim/state.json").path
+    let sim = KubeSim(scenario: SimFixtures.gpuScenario())
+    _ = try await sim.create(
+      ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "token", "namespace": "llm"], "stringData": ["token": "s3cret"]],
+      options: WriteOptions())
+    try await SimSnapshot.save(sim, to: file)
+    #expect(try mode(file) == 0o600)
+
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+    FileManager.default.createFile(atPath: file + ".tmp", contents: Data("stale".utf8), attributes: [.posixPermissions: 0o666])
+    try await SimSnapshot.save(sim, to: file)
+    #expect(try mode(file) == 0o600)
+    #expect(!FileManager.default.fileExists(atPath: file + ".tmp"))
+    let restored = try SimSnapshot.load(file, scenario: SimFixtures.gpuScenario())
+    #expect(await restored.objectCount == sim.objectCount)
+  }
+
+  func mode(_ path: String) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    return ((attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0) & 0o777
   }
 
   @Test func rejectsAnUnknownStateFormat() {
