@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// The release binary against `release sim start` on a fresh copy of the example repo, as a
+/// new user runs it: apply, diff, a kubectl edit, diff again, status, history.
+@Suite(.serialized) struct ApplyCommandTests {
+  /// A fresh git clone-alike of the example repo: environments, templates and .gitignore, committed.
+  static func exampleRepo() throws -> ScratchTree {
+    let tree = try ScratchTree([:])
+    for item in ["environments", "templates", ".gitignore"] {
+      try FileManager.default.copyItem(atPath: ReleaseBinary.packageRoot + "/" + item, toPath: tree.root + "/" + item)
+    }
+    for arguments in [["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "example"]] {
+      let git = try ReleaseBinary.runProcess("/usr/bin/env", ["git"] + arguments, in: tree.root)
+      guard git.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: git.stderr]) }
+    }
+    return tree
+  }
+
+  func kubectl(_ tree: ScratchTree, _ arguments: [String]) throws -> ReleaseBinary.Result {
+    try ReleaseBinary.runProcess(
+      "/usr/bin/env", ["kubectl", "--kubeconfig", tree.root + "/.release/sim/kubeconfig", "--cache-dir", tree.root + "/.kube-cache"] + arguments,
+      in: tree.root)
+  }
+
+  @Test func applyDiffEditStatusHistoryAgainstTheServedCluster() throws {
+    let tree = try Self.exampleRepo()
+    defer {
+      _ = try? ReleaseBinary.run(["sim", "stop"], in: tree.root)
+      tree.remove()
+    }
+    #expect(try ReleaseBinary.run(["sim", "start", "--speed", "1000"], in: tree.root).status == 0)
+
+    let unconfirmed = try ReleaseBinary.run(["apply", "staging"], in: tree.root)
+    #expect(unconfirmed.status == 2)
+    #expect(unconfirmed.stderr.contains("pass --yes"), "\(unconfirmed.stderr)")
+    #expect(try kubectl(tree, ["get", "ns", "llm-staging"]).status != 0, "nothing may be written without confirmation")
+
+    let apply = try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root)
+    #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+    #expect(apply.stdout.contains("created Deployment.apps/vllm in namespace llm-staging"))
+    #expect(apply.stdout.contains("deployment/vllm: rolled out"))
+    #expect(apply.stdout.contains("release revision 1 deployed"))
+
+    let clean = try ReleaseBinary.run(["diff", "staging"], in: tree.root)
+    #expect(clean.status == 0, "\(clean.stdout)")
+    #expect(clean.stdout.contains("0 to create, 0 to update, 0 to prune, 8 unchanged"))
+
+    #expect(try kubectl(tree, ["set", "env", "deployment/vllm", "-n", "llm-staging", "VLLM_LOGGING_LEVEL=DEBUG"]).status == 0)
+    let edited = try ReleaseBinary.run(["diff", "staging"], in: tree.root)
+    #expect(edited.status == 1)
+    #expect(edited.stdout.contains("update Deployment.apps/vllm in namespace llm-staging"))
+    #expect(edited.stdout.contains("VLLM_LOGGING_LEVEL"), "\(edited.stdout)")
+    let markdown = try ReleaseBinary.run(["diff", "staging", "-o", "markdown"], in: tree.root)
+    #expect(markdown.status == 1 && markdown.stdout.contains("| update | `llm-staging/Deployment.apps/vllm` |"), "\(markdown.stdout)")
+
+    let status = try ReleaseBinary.run(["status", "staging"], in: tree.root)
+    #expect(status.status == 0, "\(status.stderr)")
+    #expect(status.stdout.contains("revision 1, deployed"))
+    #expect(status.stdout.contains("differs from the release in 1 object(s)"), "\(status.stdout)")
+    #expect(status.stdout.contains("Deployment/vllm  2/2 ready  vllm/vllm-openai:v0.6.3"), "\(status.stdout)")
+
+    let head = try ReleaseBinary.runProcess("/usr/bin/env", ["git", "rev-parse", "HEAD"], in: tree.root).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let history = try ReleaseBinary.run(["history", "staging", "-o", "json"], in: tree.root)
+    #expect(history.status == 0)
+    let records = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+    #expect(records.first?["commit"] as? String == head)
+    #expect(records.first?["dirty"] as? Bool == false)
+    #expect(records.first?["status"] as? String == "deployed")
+  }
+
+  @Test func badInputExitsTwoNamingTheProblem() throws {
+    let tree = try Self.exampleRepo()
+    defer { tree.remove() }
+    let unknown = try ReleaseBinary.run(["diff", "nowhere"], in: tree.root)
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("unknown environment \"nowhere\" (known: prod, staging)"), "\(unknown.stderr)")
+    #expect(unknown.stdout.isEmpty)
+
+    try "apiVersion: release.dev/v1alpha1\nkind: Environment\ncluster: {embedded: {}}\nrecords: {histroyMax: 3}\n"
+      .write(toFile: tree.root + "/environments/staging/release.yaml", atomically: true, encoding: .utf8)
+    let typo = try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root)
+    #expect(typo.status == 2)
+    #expect(typo.stderr.contains("environments/staging/release.yaml"), "\(typo.stderr)")
+    #expect(typo.stderr.contains("histroyMax"), "\(typo.stderr)")
+
+    let kubeconfig = try ReleaseBinary.run(["diff", "prod", "--kubeconfig", tree.root + "/missing-config"], in: tree.root)
+    #expect(kubeconfig.status == 2)
+    #expect(kubeconfig.stderr.contains("missing-config"), "\(kubeconfig.stderr)")
+  }
+
+  @Test func versionIsPrinted() throws {
+    let version = try ReleaseBinary.run(["--version"])
+    #expect(version.status == 0)
+    #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+  }
+}
