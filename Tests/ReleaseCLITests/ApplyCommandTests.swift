@@ -19,7 +19,7 @@ import Testing
 
   func kubectl(_ tree: ScratchTree, _ arguments: [String]) throws -> ReleaseBinary.Result {
     try ReleaseBinary.runProcess(
-      "/usr/bin/env", ["kubectl", "--kubeconfig", tree.root + "/.release/sim/kubeconfig", "--cache-dir", tree.root + "/.kube-cache"] + arguments,
+      "/usr/bin/env", ["kubectl", "--kubeconfig", tree.root + "/.release/sim/kubeconfig", "--cache-dir", tree.root + "/.release/kube-cache"] + arguments,
       in: tree.root)
   }
 
