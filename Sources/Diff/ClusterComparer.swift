@@ -100,8 +100,12 @@ public struct ClusterComparer: Sendable {
     let lastByID = Dictionary(lastApplied.compactMap { o in o.resourceID.map { ($0, o) } }, uniquingKeysWith: { a, _ in a })
     let manager = fieldManager
     let notYetServed = awaiting
+    let liveNow = live
     let dryRuns = await BoundedMap.map(objects, width: width) { [api] object -> DryRun in
       guard let id = object.resourceID, !notYetServed.contains(id) else { return DryRun(predicted: nil, takeovers: [], error: nil) }
+      if let current = liveNow[id], NoOpApply.holds(applied: object, live: current, manager: manager, kind: id.gvk.kind) {
+        return DryRun(predicted: current, takeovers: [], error: nil, noOp: true)
+      }
       // A namespace this apply creates does not exist yet; the server validates the object
       // the same way in any existing namespace, so ask there.
       var probe = object
@@ -118,7 +122,7 @@ public struct ClusterComparer: Sendable {
       let foreign = run.predicted.map { ForeignFields.find(in: $0, applied: object, kind: id.gvk.kind, ownManager: manager) } ?? []
       desired.append(DesiredObject(
         applied: object, predicted: run.predicted, live: live[id], lastApplied: lastByID[id],
-        replicasOwnedByAutoscaler: autoscaled.contains(id), foreignFields: foreign))
+        replicasOwnedByAutoscaler: autoscaled.contains(id), foreignFields: foreign, applyIsNoOp: run.noOp))
     }
     if !rejections.isEmpty { throw DiffError.rejected(rejections) }
     let changeSet = ChangeSet.calculate(environment: environment, desired: desired, tracked: tracked)
@@ -129,6 +133,8 @@ public struct ClusterComparer: Sendable {
     var predicted: Value?
     var takeovers: [Takeover]
     var error: KubeError?
+    /// Known from the live object alone that applying changes nothing (no request made).
+    var noOp = false
   }
 
   /// Unforced first, so conflicts name the fields we would take over and from whom; then forced,

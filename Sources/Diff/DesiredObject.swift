@@ -14,11 +14,14 @@ public struct DesiredObject: Sendable {
   public var replicasOwnedByAutoscaler: Bool
   /// Fields people added by hand that git does not set: removed after the apply.
   public var foreignFields: [(path: FieldPath, manager: String)]
+  /// Applying it would change nothing (`NoOpApply`): the apply may skip it.
+  public var applyIsNoOp: Bool
 
   public init(
     applied: Value, predicted: Value?, live: Value?, lastApplied: Value? = nil, replicasOwnedByAutoscaler: Bool = false,
-    foreignFields: [(path: FieldPath, manager: String)] = []
+    foreignFields: [(path: FieldPath, manager: String)] = [], applyIsNoOp: Bool = false
   ) {
+    self.applyIsNoOp = applyIsNoOp
     self.foreignFields = foreignFields
     self.applied = applied
     self.predicted = predicted

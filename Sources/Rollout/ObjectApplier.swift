@@ -29,7 +29,9 @@ public struct ObjectApplier: Sendable {
     let byPhase = Dictionary(grouping: objects) { ApplyOrder.phase(of: $0.applied.kind ?? "") }
     for phase in byPhase.keys.sorted() {
       await heartbeat()
-      let desiredBatch = byPhase[phase] ?? []
+      // Objects proven unchanged (our manager owns exactly their fields, at these values) are
+      // not sent again: the server would do nothing with them.
+      let desiredBatch = (byPhase[phase] ?? []).filter { !$0.applyIsNoOp }
       let batch = desiredBatch.map(\.applied)
       let manager = fieldManager
       let results = await BoundedMap.map(batch, width: width) { [api] object in

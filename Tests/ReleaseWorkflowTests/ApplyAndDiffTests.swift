@@ -33,6 +33,10 @@ import Testing
 
     let after = try await harness.diff(context)
     #expect(!after.hasChanges, "\(after.changed)")
+    // In sync, the comparison needs no dry run: every object is proven unchanged from its
+    // live managedFields and values alone.
+    let comparison = try await ClusterComparer(api: harness.api).compare(environment: "staging", rendered: context.objects)
+    #expect(comparison.desired.filter { !$0.applyIsNoOp }.compactMap(\.applied.resourceID).isEmpty)
   }
 
   /// Each edit a person makes behind git's back, and the field `diff` must name.
