@@ -44,7 +44,18 @@ public struct EnvironmentContext: Sendable {
     } catch {
       throw ReleaseFailure.badInput("reading the environment repo's git state: \(error)")
     }
-    return ReleaseSource(commit: commit, dirty: dirty, appliedBy: Self.whoAmI())
+    return ReleaseSource(commit: commit, dirty: dirty, appliedBy: Self.whoAmI(), holderIsGone: Self.isGoneLocally)
+  }
+
+  /// A holder `user@thishost (pid N)` whose process no longer exists was killed: its lock need
+  /// not be waited out. Holders on other hosts are never judged from here.
+  @Sendable static func isGoneLocally(_ holder: String) -> Bool {
+    let host = ProcessInfo.processInfo.hostName
+    guard let at = holder.firstIndex(of: "@"), let open = holder.range(of: " (pid "), holder.hasSuffix(")"),
+      holder[holder.index(after: at)..<open.lowerBound] == host,
+      let pid = Int32(holder[open.upperBound..<holder.index(before: holder.endIndex)])
+    else { return false }
+    return !SimServerRecord.isAlive(pid)
   }
 
   /// user@host (pid N), for the lock and the record.

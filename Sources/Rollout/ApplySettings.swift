@@ -31,10 +31,13 @@ public struct ReleaseSource: Sendable {
   public var dirty: Bool
   /// user@host (pid N).
   public var appliedBy: String
+  /// Whether another holder of the lock is known dead (a process of this host that is gone).
+  public var holderIsGone: @Sendable (String) -> Bool
 
-  public init(commit: String?, dirty: Bool, appliedBy: String) {
+  public init(commit: String?, dirty: Bool, appliedBy: String, holderIsGone: @escaping @Sendable (String) -> Bool = { _ in false }) {
     self.commit = commit
     self.dirty = dirty
     self.appliedBy = appliedBy
+    self.holderIsGone = holderIsGone
   }
 }

@@ -14,8 +14,15 @@ public struct EnvironmentLock: Sendable {
   public let holder: String
   public let duration: Duration
   public let wallClock: any WallClock
+  /// True when a holder is known to be dead (e.g. its process on this host is gone): its
+  /// lease is taken over at once instead of after it expires.
+  public let holderIsGone: @Sendable (String) -> Bool
 
-  public init(api: any KubeAPI, namespace: String, environment: String, holder: String, duration: Duration = .seconds(60), wallClock: any WallClock) {
+  public init(
+    api: any KubeAPI, namespace: String, environment: String, holder: String, duration: Duration = .seconds(60),
+    wallClock: any WallClock, holderIsGone: @escaping @Sendable (String) -> Bool = { _ in false }
+  ) {
+    self.holderIsGone = holderIsGone
     self.api = api
     self.namespace = namespace
     self.environment = environment
@@ -56,7 +63,8 @@ public struct EnvironmentLock: Sendable {
     let renewed = spec["renewTime"]?.stringValue.flatMap(Self.parse) ?? .distantPast
     let seconds = Double(spec["leaseDurationSeconds"]?.intValue ?? 0)
     let expired = renewed.addingTimeInterval(seconds) < now
-    if !currentHolder.isEmpty && !expired { throw locked(existing) }
+    let gone = !currentHolder.isEmpty && !expired && holderIsGone(currentHolder)
+    if !currentHolder.isEmpty && !expired && !gone { throw locked(existing) }
     var next = lease(acquired: now, transitions: (spec["leaseTransitions"]?.intValue ?? 0) + 1)
     next[path: ["metadata", "resourceVersion"]] = existing[path: ["metadata", "resourceVersion"]]
     do {
@@ -68,6 +76,9 @@ public struct EnvironmentLock: Sendable {
       throw RolloutError.api(error, doing: "taking lock Lease \(namespace)/\(name)")
     }
     guard !currentHolder.isEmpty else { return nil }
+    if gone {
+      return "took over the lock of \(environment) from \(currentHolder): that process no longer exists (its apply was interrupted)"
+    }
     return "took over the lock of \(environment) from \(currentHolder): it was last renewed at "
       + "\(Self.format(renewed)) and expired after \(Int(seconds)) s (its apply was interrupted)"
   }

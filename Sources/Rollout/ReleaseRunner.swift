@@ -49,7 +49,7 @@ public struct ReleaseRunner: Sendable {
     }
     let lock = EnvironmentLock(
       api: api, namespace: namespace, environment: environment, holder: source.appliedBy, duration: settings.lockDuration,
-      wallClock: wallClock)
+      wallClock: wallClock, holderIsGone: source.holderIsGone)
     if let warning = try await lock.acquire() { await observer.report(.warning(warning)) }
     let outcome: Swift.Result<ApplyOutcome, RolloutError>
     do {
