@@ -21,9 +21,10 @@ public struct GPUCapacity: Sendable, Hashable {
     self.free = free
   }
 
-  /// Nodes the pods can land on, by name.
+  /// Nodes the pods can land on, by name: the scheduler's filters, and for a GPU pod a node
+  /// with at least that many GPUs (a CPU node is no place for it, even when empty).
   public func nodes(for placement: PodPlacement) -> [GPUNode] {
-    nodes.filter(placement.canLand(on:))
+    nodes.filter { placement.canLand(on: $0) && $0.allocatableGPUs >= placement.gpusPerPod }
   }
 
   /// Free GPUs summed over the nodes the pods can land on.

@@ -69,22 +69,33 @@ public struct PlanInputsReader: Sendable {
   }
 
   /// The Deployment's pod template as the server admits a pod of it, from a dry-run create; nil
-  /// with a warning when the server cannot be asked (its namespace does not exist yet, or we may not create
-  /// pods). A refusal for any other reason is an error: the template itself is wrong.
+  /// with a warning when the server cannot be asked (we may not create pods). A namespace this
+  /// apply creates does not exist yet: admission treats a pod alike in any namespace, so ask in
+  /// `default`, as the comparison's dry runs do. A refusal for any other reason is an error:
+  /// the template itself is wrong.
   func admittedPod(_ deployment: Value) async throws(RolloutError) -> (Value?, String?) {
     let template = deployment[path: ["spec", "template"]] ?? [:]
     let namespace = deployment.namespace ?? "default"
-    let name = "\(deployment.name ?? "deployment")-release-plan-probe"
-    var pod: Value = ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "namespace": .string(namespace)]]
+    let what = "deployment \(namespace)/\(deployment.name ?? "")"
+    var pod: Value = [
+      "apiVersion": "v1", "kind": "Pod",
+      "metadata": ["name": .string("\(deployment.name ?? "deployment")-release-plan-probe"), "namespace": .string(namespace)],
+    ]
     if let labels = template[path: ["metadata", "labels"]] { pod[path: ["metadata", "labels"]] = labels }
     pod["spec"] = template["spec"] ?? [:]
-    do {
-      return (try await api.create(pod, options: WriteOptions(fieldManager: fieldManager, dryRun: true)), nil)
-    } catch where error.isNotFound || error.isAlreadyExists || error.reason == .forbidden {
-      return (nil, "deployment \(namespace)/\(deployment.name ?? ""): pods read as the template writes them, not as the server "
-        + "would admit them (a dry-run pod create said: \(error)); tolerations an admission plugin adds are not counted")
-    } catch {
-      throw RolloutError.api(error, doing: "asking the server how it admits pods of deployment \(namespace)/\(deployment.name ?? "") (dry run)")
+    for attempt in [namespace, "default"] {
+      pod.namespace = attempt
+      do {
+        return (try await api.create(pod, options: WriteOptions(fieldManager: fieldManager, dryRun: true)), nil)
+      } catch where error.isNotFound && attempt != "default" {
+        continue
+      } catch where error.isNotFound || error.isAlreadyExists || error.reason == .forbidden {
+        return (nil, "\(what): pods read as the template writes them, not as the server would admit them (a dry-run pod "
+          + "create said: \(error)); tolerations an admission plugin adds are not counted")
+      } catch {
+        throw RolloutError.api(error, doing: "asking the server how it admits pods of \(what) (dry run)")
+      }
     }
+    return (nil, nil)
   }
 }
