@@ -50,7 +50,7 @@ import Testing
   }
 
   /// What `release plan` computes for `rendered` against `api`.
-  func plan(_ api: any KubeAPI, _ rendered: [Value], allowDowntime: Bool = false) async throws -> (RolloutPlan, [String]) {
+  func planning(_ api: any KubeAPI, _ rendered: [Value], allowDowntime: Bool = false) async throws -> (RolloutPlan, [String]) {
     let comparison = try await ClusterComparer(api: api).compare(environment: "test", rendered: rendered)
     let inputs = try await PlanInputsReader(api: api).read(comparison)
     return (RolloutPlanner(allowDowntime: allowDowntime).plan(environment: "test", candidates: inputs.candidates, cluster: inputs.cluster), inputs.warnings)
@@ -58,7 +58,7 @@ import Testing
 
   @Test func surgesIntoTheSpareGPUOfTheDefaultCluster() async throws {
     let sim = try await running([Self.deployment(replicas: 2), Self.pdb(minAvailable: 1)])
-    let (plan, warnings) = try await plan(sim, [Self.namespace, Self.deployment(replicas: 2, image: "app:v2"), Self.pdb(minAvailable: 1)])
+    let (plan, warnings) = try await planning(sim, [Self.namespace, Self.deployment(replicas: 2, image: "app:v2"), Self.pdb(minAvailable: 1)])
     #expect(warnings.isEmpty)
     let entry = try #require(plan.entries.first)
     #expect(entry.step == .surge(1))
@@ -72,7 +72,7 @@ import Testing
 
   @Test func replacesInPlaceWhenEveryGPUIsBusy() async throws {
     let sim = try await running([Self.deployment(replicas: 3), Self.pdb(minAvailable: 1)])
-    let (plan, _) = try await plan(sim, [Self.namespace, Self.deployment(replicas: 3, image: "app:v2"), Self.pdb(minAvailable: 1)])
+    let (plan, _) = try await planning(sim, [Self.namespace, Self.deployment(replicas: 3, image: "app:v2"), Self.pdb(minAvailable: 1)])
     #expect(plan.entries.first?.step == .inPlace(1))
     #expect(plan.entries.first?.steps == 3)
     #expect(plan.entries.first?.budget.strictest?.healthy == 3)
@@ -83,7 +83,7 @@ import Testing
     let id = PlanFixtures.id("vllm")
     let before = try await sim.get(id)[path: ["metadata", "resourceVersion"]]
     let objects = await sim.objectCount
-    let (plan, _) = try await plan(sim, [Self.namespace, Self.deployment(replicas: 3, image: "app:v2"), Self.pdb(minAvailable: 3)])
+    let (plan, _) = try await planning(sim, [Self.namespace, Self.deployment(replicas: 3, image: "app:v2"), Self.pdb(minAvailable: 3)])
     #expect(plan.blockedReasons == [
       "deployment llm/vllm: 0 free GPUs on the 3 nodes its pods can land on; PDB minAvailable 3 of 3 replicas: no safe step — "
         + "free one GPU or lower minAvailable"
@@ -96,7 +96,7 @@ import Testing
   @Test func theBudgetFromGitHoldsOverTheLiveOne() async throws {
     // Live says minAvailable 3; git lowers it to 2, and apply writes the PDB before the rollout.
     let sim = try await running([Self.deployment(replicas: 3), Self.pdb(minAvailable: 3)])
-    let (plan, _) = try await plan(sim, [Self.namespace, Self.deployment(replicas: 3, image: "app:v2"), Self.pdb(minAvailable: 2)])
+    let (plan, _) = try await planning(sim, [Self.namespace, Self.deployment(replicas: 3, image: "app:v2"), Self.pdb(minAvailable: 2)])
     #expect(plan.entries.first?.step == .inPlace(1))
   }
 
@@ -110,14 +110,14 @@ import Testing
     let rendered = [Self.namespace, Self.deployment(replicas: 2, image: "app:v2"), Self.pdb(minAvailable: 1)]
     let terminating = try await sim.get(ResourceID(gvk: Self.podGVK, namespace: "llm", name: "batch"))
     #expect(PodStatus.isTerminating(terminating))
-    #expect(try await plan(sim, rendered).0.entries.first?.step == .inPlace(1))
+    #expect(try await planning(sim, rendered).0.entries.first?.step == .inPlace(1))
     await sim.advance(by: .seconds(120))
-    #expect(try await plan(sim, rendered).0.entries.first?.step == .surge(1))
+    #expect(try await planning(sim, rendered).0.entries.first?.step == .surge(1))
   }
 
   @Test func twoDeploymentsShareTheOneSpareGPU() async throws {
     let sim = try await running([Self.deployment("chat", replicas: 1), Self.deployment("embed", replicas: 1)])
-    let (plan, _) = try await plan(sim, [
+    let (plan, _) = try await planning(sim, [
       Self.namespace, Self.deployment("chat", replicas: 1, image: "app:v2"), Self.deployment("embed", replicas: 1, image: "app:v2"),
     ])
     #expect(plan.entries.map(\.step.summary) == ["surge 1", "blocked"])
@@ -125,7 +125,7 @@ import Testing
       "deployment llm/embed: 1 replica and 0 free GPUs on the 3 nodes its pods can land on (1 taken by llm/chat): no PDB-safe in-place "
         + "step (replacing the only pod takes the service down) — free one GPU or pass --allow-downtime"
     ])
-    let (allowed, _) = try await plan(sim, [
+    let (allowed, _) = try await planning(sim, [
       Self.namespace, Self.deployment("chat", replicas: 1, image: "app:v2"), Self.deployment("embed", replicas: 1, image: "app:v2"),
     ], allowDowntime: true)
     #expect(allowed.entries.map(\.step) == [.surge(1), .inPlace(1)])
@@ -136,7 +136,7 @@ import Testing
     let sim = KubeSim()
     var deployment = Self.deployment(replicas: 2)
     deployment.namespace = "fresh"
-    let (plan, warnings) = try await plan(sim, [["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "fresh"]], deployment])
+    let (plan, warnings) = try await planning(sim, [["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "fresh"]], deployment])
     #expect(warnings.isEmpty)
     #expect(plan.entries.first?.step == .create(2))
   }
@@ -144,7 +144,7 @@ import Testing
   @Test func nothingToPlanWhenNoPodTemplateChanges() async throws {
     let sim = try await running([Self.deployment(replicas: 2)])
     // A replicas-only change scales; it does not roll.
-    let (plan, _) = try await plan(sim, [Self.namespace, Self.deployment(replicas: 3)])
+    let (plan, _) = try await planning(sim, [Self.namespace, Self.deployment(replicas: 3)])
     #expect(plan.entries.isEmpty)
     #expect(!plan.isBlocked)
   }
