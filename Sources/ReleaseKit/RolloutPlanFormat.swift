@@ -13,7 +13,7 @@ public enum RolloutPlanFormat {
     if blocked > 0 {
       head += ", \(blocked) blocked: nothing will be changed"
     } else if let eta = plan.eta {
-      head += ", ETA \(duration(eta)) (they roll at the same time)"
+      head += ", ETA \(duration(eta))" + (plan.entries.count > 1 ? " (they roll at the same time)" : "")
     }
     var lines = [head]
     for entry in plan.entries {
@@ -30,7 +30,11 @@ public enum RolloutPlanFormat {
       } else {
         rows.append(["GPUs:", "none requested"])
       }
-      rows.append(["budget:", budget(entry)])
+      if entry.isNew {
+        rows.append(["budget:", "none needed: no pod of it runs yet"])
+      } else {
+        rows.append(["budget:", budget(entry)])
+      }
       switch entry.step {
       case .blocked(let reason):
         rows.append(["step:", "blocked: \(reason)"])
@@ -84,7 +88,7 @@ public enum RolloutPlanFormat {
     if case .blocked(let reason) = entry.step { step["reason"] = .string(reason) }
     return [
       "namespace": .string(entry.id.namespace ?? "default"), "name": .string(entry.id.name),
-      "replicas": .int(Int64(entry.replicas)), "replicasFromAutoscaler": .bool(entry.replicasFromAutoscaler),
+      "replicas": .int(Int64(entry.replicas)), "replicasFromAutoscaler": .bool(entry.replicasFromAutoscaler), "new": .bool(entry.isNew),
       "gpusPerPod": .int(Int64(entry.gpusPerPod)), "nodeConstraint": entry.constraint.map(Value.string) ?? .null,
       "nodes": .array(entry.nodes.map(Value.string)), "freeGPUs": .int(Int64(entry.freeGPUs)),
       "takenByOthers": .array(entry.takenByOthers.map { share in

@@ -57,14 +57,11 @@ public struct RolloutCandidate: Sendable, Hashable {
     let template = object[path: ["spec", "template"]] ?? [:]
     let selector = (desired.live ?? object)[path: ["spec", "selector"]]
     let namespace = id.namespace ?? "default"
-    let replicas: Int64
-    if desired.replicasOwnedByAutoscaler, let live = desired.live?[path: ["spec", "replicas"]]?.intValue {
-      replicas = live
-    } else {
-      replicas = object[path: ["spec", "replicas"]]?.intValue ?? 1
-    }
+    // Before the HPA has scaled anything (a new Deployment) git's count is the one that starts.
+    let autoscaled = desired.replicasOwnedByAutoscaler ? desired.live?[path: ["spec", "replicas"]]?.intValue : nil
+    let replicas = autoscaled ?? object[path: ["spec", "replicas"]]?.intValue ?? 1
     self.init(
-      id: id, replicas: Int(replicas), replicasFromAutoscaler: desired.replicasOwnedByAutoscaler, isNew: desired.live == nil,
+      id: id, replicas: Int(replicas), replicasFromAutoscaler: autoscaled != nil, isNew: desired.live == nil,
       placement: PodPlacement(pod: admittedPod ?? template), podLabels: LabelSelection.labels(of: template),
       strategy: RolloutStrategy(deployment: object), readinessWindow: ReadinessWindow.of(podTemplate: template),
       pods: livePods.filter { $0.namespace == namespace && LabelSelection.selector(selector, matches: $0.labels) })

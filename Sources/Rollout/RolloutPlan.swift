@@ -19,6 +19,8 @@ public struct RolloutPlan: Sendable, Hashable {
     public var id: ResourceID
     public var replicas: Int
     public var replicasFromAutoscaler: Bool
+    /// Not running yet: its pods are created, none is replaced, no budget applies.
+    public var isNew: Bool
     public var gpusPerPod: Int
     /// The node constraints quoted in messages (`gpu=a100`); nil when any node would do.
     public var constraint: String?
@@ -35,7 +37,8 @@ public struct RolloutPlan: Sendable, Hashable {
     /// Things worth saying that do not block (downtime accepted, no readinessProbe).
     public var notes: [String]
 
-    public var eta: Duration? { readinessWindow.map { $0 * steps } }
+    /// Steps × the readiness window; nil when blocked or when no probe says how long a pod takes.
+    public var eta: Duration? { isBlocked ? nil : readinessWindow.map { $0 * steps } }
     public var isBlocked: Bool { if case .blocked = step { return true } else { return false } }
   }
 

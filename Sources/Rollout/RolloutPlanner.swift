@@ -74,7 +74,8 @@ public struct RolloutPlanner: Sendable {
     }
     func make(_ step: RolloutStep, steps: Int) -> RolloutPlan.Entry {
       RolloutPlan.Entry(
-        id: candidate.id, replicas: replicas, replicasFromAutoscaler: candidate.replicasFromAutoscaler, gpusPerPod: gpus,
+        id: candidate.id, replicas: replicas, replicasFromAutoscaler: candidate.replicasFromAutoscaler, isNew: candidate.isNew,
+        gpusPerPod: gpus,
         constraint: placement.constraint, nodes: nodes, freeGPUs: free, takenByOthers: shares, budget: budget, step: step, steps: steps,
         readinessWindow: candidate.readinessWindow, notes: notes)
     }
@@ -92,7 +93,7 @@ public struct RolloutPlanner: Sendable {
     if candidate.isNew {
       guard gpus == 0 || slots >= replicas else {
         return make(.blocked(
-          "\(Self.pods(replicas)) of a new Deployment need \(Self.gpuCount(replicas * gpus)); \(room) — free "
+          "\(Self.pods(replicas)) of a new Deployment \(replicas == 1 ? "needs" : "need") \(Self.gpuCount(replicas * gpus)); \(room) — free "
             + "\(Self.gpuCount((replicas - slots) * gpus, one: true)) or lower replicas"), steps: 0)
       }
       take(replicas)
@@ -110,7 +111,7 @@ public struct RolloutPlanner: Sendable {
       guard fits >= replicas else {
         let held = releasing.values.reduce(0, +)
         return make(.blocked(
-          "\(Self.pods(replicas)) need \(Self.gpuCount(replicas * gpus)) on nodes \(placement.constraint.map { "matching \($0)" } ?? "they can land on"): "
+          "\(Self.pods(replicas)) \(replicas == 1 ? "needs" : "need") \(Self.gpuCount(replicas * gpus)) on nodes \(placement.constraint.map { "matching \($0)" } ?? "they can land on"): "
             + "\(free) free\(Self.others(shares)) and \(held) held by its own pods there — free "
             + "\(Self.gpuCount((replicas - fits) * gpus, one: true)) there or change where the pods may run"), steps: 0)
       }

@@ -16,7 +16,7 @@ import Testing
   @Test func textShowsTheStepAndItsETA() {
     #expect(
       RolloutPlanFormat.text(plan(free: 1, minAvailable: 1), cluster: "embedded cluster (in process)") == """
-        plan for test on embedded cluster (in process): 1 Deployment to roll out, ETA 11m 0s (they roll at the same time)
+        plan for test on embedded cluster (in process): 1 Deployment to roll out, ETA 11m 0s
 
         deployment llm/vllm
           replicas:  2
@@ -29,7 +29,10 @@ import Testing
   }
 
   @Test func textShowsWhyAStepIsBlocked() {
-    let text = RolloutPlanFormat.text(plan(free: 0, minAvailable: 2), cluster: "c")
+    let blocked = plan(free: 0, minAvailable: 2)
+    #expect(blocked.eta == nil)
+    #expect(RolloutPlanFormat.json(blocked, cluster: "c", warnings: [])["etaSeconds"] == .null)
+    let text = RolloutPlanFormat.text(blocked, cluster: "c")
     #expect(text.hasPrefix("plan for test on c: 1 Deployment to roll out, 1 blocked: nothing will be changed\n"))
     #expect(text.contains(
       "  step:      blocked: 0 free GPUs on the 2 nodes its pods can land on; PDB minAvailable 2 of 2 replicas: no safe step — "

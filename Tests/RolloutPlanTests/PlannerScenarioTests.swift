@@ -163,6 +163,10 @@ import Testing
     #expect(plain.replicas == 2)
     let created = RolloutCandidate(desired: DesiredObject(applied: deployment, predicted: nil, live: nil), livePods: [], admittedPod: nil)
     #expect(created.isNew)
+    let createdOwned = RolloutCandidate(
+      desired: DesiredObject(applied: deployment, predicted: nil, live: nil, replicasOwnedByAutoscaler: true), livePods: [], admittedPod: nil)
+    #expect(createdOwned.replicas == 2)
+    #expect(!createdOwned.replicasFromAutoscaler)
   }
 
   @Test func onlyPodTemplateChangesRoll() {
