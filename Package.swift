@@ -136,6 +136,9 @@ let package = Package(
       dependencies: ["ReleaseKit", "Rollout", "Diff", "Kube", "KubeSim", "KubeSimServer", "Manifest", "EnvironmentRepo"],
       swiftSettings: strictness),
     .testTarget(
+      name: "RolloutPlanTests", dependencies: ["Rollout", "ReleaseKit", "Diff", "Kube", "KubeSim", "Manifest"],
+      swiftSettings: strictness),
+    .testTarget(
       name: "ReleaseCLITests", dependencies: ["Manifest"], swiftSettings: strictness),
   ]
 )

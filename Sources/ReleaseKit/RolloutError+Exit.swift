@@ -2,13 +2,13 @@ public import Diff
 public import Rollout
 
 extension RolloutError {
-  /// DESIGN's exit codes: bad input and refused dry runs 2, a held lock 5, a cluster left
-  /// part-way 4.
+  /// DESIGN's exit codes: bad input and refused dry runs 2, a held lock or no safe rollout
+  /// step 5, a cluster left part-way 4.
   public var failure: ReleaseFailure {
     switch self {
     case .preflight, .recordTooLarge, .corruptRecord, .missingRecordNamespace, .api:
       return ReleaseFailure(exit: .badInput, message: description)
-    case .locked:
+    case .locked, .blocked:
       return ReleaseFailure(exit: .blocked, message: description)
     case .applyFailed, .rolloutFailed:
       return ReleaseFailure(exit: .rollbackFailed, message: description)

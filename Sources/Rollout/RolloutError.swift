@@ -19,6 +19,9 @@ public enum RolloutError: Error, Sendable, CustomStringConvertible {
   case applyFailed(id: ResourceID, error: KubeError, applied: [ResourceID])
   /// The workloads did not finish rolling out (exit 4 until automatic rollback exists).
   case rolloutFailed(reasons: [String])
+  /// GPU capacity and disruption budgets leave a Deployment no safe step; found before any
+  /// change (exit 5). One reason per blocked Deployment, with the numbers.
+  case blocked(reasons: [String])
 
   public var description: String {
     switch self {
@@ -42,6 +45,8 @@ public enum RolloutError: Error, Sendable, CustomStringConvertible {
     case .rolloutFailed(let reasons):
       return "rollout did not complete: " + reasons.joined(separator: "; ")
         + ". No automatic rollback yet: inspect with `release status` and `kubectl rollout undo`, or apply a fixed commit"
+    case .blocked(let reasons):
+      return "no safe rollout step, nothing was changed: " + reasons.joined(separator: "; ")
     }
   }
 }
