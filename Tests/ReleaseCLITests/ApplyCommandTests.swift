@@ -70,6 +70,42 @@ import Testing
     #expect(records.first?["status"] as? String == "deployed")
   }
 
+  @Test func anApplyKilledMidRolloutIsSupersededByTheNextWhichConverges() throws {
+    let tree = try Self.exampleRepo()
+    defer {
+      _ = try? ReleaseBinary.run(["sim", "stop"], in: tree.root)
+      tree.remove()
+    }
+    // Slow enough that the rollout is still waiting when the apply is killed.
+    #expect(try ReleaseBinary.run(["sim", "start", "--speed", "40"], in: tree.root).status == 0)
+    let first = Process()
+    first.executableURL = URL(fileURLWithPath: ReleaseBinary.path)
+    first.arguments = ["apply", "staging", "--yes"]
+    first.currentDirectoryURL = URL(fileURLWithPath: tree.root)
+    first.standardOutput = FileHandle.nullDevice
+    first.standardError = FileHandle.nullDevice
+    try first.run()
+    // Kill it once its objects are applied and it waits for the rollout (real time: the
+    // served cluster runs on its own clock).
+    var applied = false
+    for _ in 0..<200 where !applied {
+      Thread.sleep(forTimeInterval: 0.05)
+      applied = try kubectl(tree, ["get", "deployment/vllm", "-n", "llm-staging"]).status == 0
+    }
+    #expect(applied)
+    kill(first.processIdentifier, SIGKILL)
+    first.waitUntilExit()
+
+    let again = try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root)
+    #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+    #expect(again.stderr.contains("that process no longer exists"), "\(again.stderr)")
+    #expect(again.stderr.contains("revision 1") && again.stderr.contains("never finished"), "\(again.stderr)")
+    #expect(try ReleaseBinary.run(["diff", "staging"], in: tree.root).status == 0)
+    let history = try ReleaseBinary.run(["history", "staging", "-o", "json"], in: tree.root)
+    let records = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+    #expect(records.map { "\($0["revision"] ?? "") \($0["status"] ?? "")" } == ["2 deployed", "1 superseded"])
+  }
+
   @Test func badInputExitsTwoNamingTheProblem() throws {
     let tree = try Self.exampleRepo()
     defer { tree.remove() }
