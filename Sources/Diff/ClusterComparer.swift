@@ -69,8 +69,17 @@ public struct ClusterComparer: Sendable {
       return LiveReader.Scope(gvk: id.gvk, namespace: id.namespace)
     })
     let trackedKinds = Set((objects + lastApplied).compactMap { $0.resourceID?.gvk }).filter { catalog.isServed($0) }
-    let trackedScopes = trackedKinds.map {
-      LiveReader.Scope(gvk: $0, namespace: nil, labelSelector: TrackingLabel.selector(environment: environment))
+    // What is tracked in namespaces listed whole above is found in those lists; the labelled
+    // LIST skips them (a field selector every API server supports), so no object is held twice.
+    let listedWhole = Dictionary(grouping: renderedScopes, by: \.gvk).mapValues { Set($0.compactMap(\.namespace)) }
+    let trackedScopes = trackedKinds.filter { gvk in
+      // A cluster-scoped kind listed whole already shows every tracked object of that kind.
+      !(catalog.scope(of: gvk) == .cluster && renderedScopes.contains(LiveReader.Scope(gvk: gvk, namespace: nil)))
+    }.map { gvk in
+      let skip = (listedWhole[gvk] ?? []).sorted().map { "metadata.namespace!=\($0)" }.joined(separator: ",")
+      return LiveReader.Scope(
+        gvk: gvk, namespace: nil, labelSelector: TrackingLabel.selector(environment: environment),
+        fieldSelector: catalog.scope(of: gvk) == .namespaced && !skip.isEmpty ? skip : nil)
     }
     let namespaceScope = LiveReader.Scope(gvk: GroupVersionKind(group: "", version: "v1", kind: "Namespace"), namespace: nil)
     let scopes = (Array(renderedScopes) + trackedScopes + [namespaceScope]).sorted { "\($0)" < "\($1)" }
@@ -80,6 +89,7 @@ public struct ClusterComparer: Sendable {
       for item in listed[scope] ?? [] { if let id = item.resourceID { live[id] = item } }
     }
     let tracked = trackedScopes.flatMap { listed[$0] ?? [] }
+      + renderedScopes.flatMap { listed[$0] ?? [] }.filter { TrackingLabel.environment(of: $0) == environment }
     let liveNamespaces = Set((listed[namespaceScope] ?? []).compactMap(\.name))
 
     // HPAs own the replicas of what they scale: apply the live count, never reset it.

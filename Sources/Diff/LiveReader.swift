@@ -19,11 +19,13 @@ public struct LiveReader: Sendable {
     /// nil: every namespace (or a cluster-scoped kind).
     public var namespace: String?
     public var labelSelector: String?
+    public var fieldSelector: String?
 
-    public init(gvk: GroupVersionKind, namespace: String?, labelSelector: String? = nil) {
+    public init(gvk: GroupVersionKind, namespace: String?, labelSelector: String? = nil, fieldSelector: String? = nil) {
       self.gvk = gvk
       self.namespace = namespace
       self.labelSelector = labelSelector
+      self.fieldSelector = fieldSelector
     }
   }
 
@@ -50,7 +52,7 @@ public struct LiveReader: Sendable {
     repeat {
       let page = try await api.list(
         scope.gvk, namespace: scope.namespace,
-        options: ListOptions(labelSelector: scope.labelSelector, limit: pageSize, continueToken: token))
+        options: ListOptions(labelSelector: scope.labelSelector, fieldSelector: scope.fieldSelector, limit: pageSize, continueToken: token))
       // List items may omit apiVersion/kind (as real servers send them); identity needs both.
       items += page.items.map { item in
         var copy = item

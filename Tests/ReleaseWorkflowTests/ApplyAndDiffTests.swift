@@ -62,9 +62,13 @@ import Testing
       _ = try await api.create(["apiVersion": "v1", "kind": "ConfigMap",
         "metadata": ["name": "left-behind", "namespace": "llm-staging", "labels": [.init(TrackingLabel.key): "staging"]]], options: edit)
     }),
+    ("tracked orphan elsewhere", "", { api in
+      _ = try await api.create(["apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": ["name": "left-behind", "namespace": "default", "labels": [.init(TrackingLabel.key): "staging"]]], options: edit)
+    }),
   ]
 
-  @Test(arguments: Route.allCases, 0..<5)
+  @Test(arguments: Route.allCases, 0..<6)
   func eachHandEditIsADifferenceNamingObjectAndField(route: Route, index: Int) async throws {
     let (name, field, edit) = Self.edits[index]
     let harness = try await WorkflowHarness.make(route)
@@ -77,7 +81,7 @@ import Testing
     let object = try #require(diff.changes.changed.first)
     switch name {
     case "deleted object": #expect(object.action == .create && object.id.gvk.kind == "Ingress")
-    case "tracked orphan": #expect(object.action == .prune && object.id.name == "left-behind")
+    case "tracked orphan", "tracked orphan elsewhere": #expect(object.action == .prune && object.id.name == "left-behind")
     default:
       #expect(object.id == Self.deployment, "\(name)")
       #expect(object.fields.map(\.path.description) == [field], "\(name): \(diff.changed)")
