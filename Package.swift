@@ -114,7 +114,7 @@ let package = Package(
       swiftSettings: strictness),
     .testTarget(
       name: "ConformanceTests", dependencies: ["Render", "Manifest"],
-      exclude: ["cases"], swiftSettings: strictness),
+      exclude: ["cases", "README.md"], swiftSettings: strictness),
     .testTarget(
       name: "SystemLibraryTests", dependencies: ["CCurl", "CLibGit2"], swiftSettings: strictness),
     // Test doubles shared by the Kube test targets (not shipped in the product).

@@ -94,6 +94,18 @@ import Testing
     #expect(!converged.hasChanges, "\(name) after apply: \(converged.changed) \(converged.changes.changed.map { $0.fields.map { "\($0.old.map(JSON.string) ?? "-") -> \($0.new.map(JSON.string) ?? "-")" } })")
   }
 
+  @Test func aDryRunStopsAfterThePreflightAndWritesNothing() async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await WorkflowHarness.example()
+    var settings = context.settings
+    settings.dryRun = true
+    let outcome = try await harness.apply(context, settings: settings)
+    guard case .dryRun(let changes) = outcome else { Issue.record("not a dry run: \(outcome)"); return }
+    #expect(changes.count(.create) == context.objects.count)
+    let namespaces = try await harness.api.list(GroupVersionKind(group: "", version: "v1", kind: "Namespace")).items.compactMap(\.name)
+    #expect(!namespaces.contains("llm-staging"))
+  }
+
   @Test(arguments: Route.allCases)
   func replicasWithoutAnAutoscalerAreADifference(route: Route) async throws {
     let harness = try await WorkflowHarness.make(route)
