@@ -121,9 +121,8 @@ struct KustomizationBuilder {
     if let namespace = k.namespace { NamespaceTransformer(namespace: namespace).apply(to: &resources) }
     NameAffixTransformer(prefix: k.namePrefix, suffix: k.nameSuffix).apply(to: &resources)
     try LabelTransformer(labels: k.commonLabels, includeSelectors: true, includeTemplates: true).apply(to: &resources)
-    for set in k.labels {
-      try LabelTransformer(labels: set.pairs, includeSelectors: set.includeSelectors, includeTemplates: set.includeTemplates)
-        .apply(to: &resources)
+    for (index, set) in k.labels.enumerated() {
+      try LabelTransformer(set, file: k.file, field: "labels[\(index)].fields").apply(to: &resources)
     }
     try AnnotationTransformer(annotations: k.commonAnnotations).apply(to: &resources)
     try patches.applyJSON6902Legacy(to: &resources)
