@@ -46,6 +46,7 @@ struct KustomizationBuilder {
     } catch {
       throw RenderError(file: file, message: "\(error)")
     }
+    try NonFiniteNumbers.check(document, file: file, what: "invalid kustomization")
     return try Kustomization(document: document, file: file)
   }
 
