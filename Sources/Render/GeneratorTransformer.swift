@@ -59,7 +59,8 @@ public struct GeneratorTransformer: Sendable {
       throw fields.error("behavior", "expected create, merge or replace, got \(behavior)")
     }
     let local = try fields.optionalMap("options").map(GeneratorOptions.init) ?? GeneratorOptions()
-    let secretType = kind == "Secret" ? try fields.optionalString("type") : nil
+    // An empty type is no type: kustomize makes the Secret Opaque.
+    let secretType = kind == "Secret" ? try fields.optionalString("type").flatMap { $0.isEmpty ? nil : $0 } : nil
     if kind == "ConfigMap", item["type"] != nil { throw fields.error("type", "only secretGenerator entries have a type") }
 
     var entries: [(key: String, bytes: [UInt8], source: String)] = []
