@@ -19,6 +19,11 @@ public struct Renderer: Sendable {
     var resources = try builder.build(top, stack: [], inherited: nil)
     try HashSuffixTransformer().apply(to: &resources)
     try NameReferenceTransformer().apply(to: &resources)
+    // Objects marked local-config served the build (a replacement's source, say) and are
+    // dropped from its output once every transformer has run, as kustomize drops them.
+    resources.removeAll { resource in
+      resource.object.annotations["config.kubernetes.io/local-config"].map { Self.annotationText($0) != "false" } ?? false
+    }
     for resource in resources {
       try NonFiniteNumbers.check(resource.object, file: resource.origin, what: "\(resource.id)")
     }
