@@ -195,7 +195,7 @@ public struct GeneratorTransformer: Sendable {
     if generator.kind == "Secret" {
       object["type"] = .string(generator.secretType ?? "Opaque")
       var data: Value = [:]
-      for entry in generator.entries { data[entry.key] = .string(Data(entry.bytes).base64EncodedString()) }
+      for entry in generator.entries { data[entry.key] = .string(Self.base64(entry.bytes)) }
       object["data"] = data
     } else {
       var data: Value = [:]
@@ -204,7 +204,7 @@ public struct GeneratorTransformer: Sendable {
         if let text = String(validating: entry.bytes, as: UTF8.self) {
           data[entry.key] = .string(text)
         } else {
-          binary[entry.key] = .string(Data(entry.bytes).base64EncodedString())
+          binary[entry.key] = .string(Self.base64(entry.bytes))
         }
       }
       if !(data.objectValue?.isEmpty ?? true) || (binary.objectValue?.isEmpty ?? true) { object["data"] = data }
@@ -212,6 +212,24 @@ public struct GeneratorTransformer: Sendable {
     }
     if generator.options.immutable { object["immutable"] = true }
     return object
+  }
+}
+
+extension GeneratorTransformer {
+  /// Base64 as kustomize writes a generated Secret's data and a ConfigMap's binaryData: text
+  /// of 70 characters or more is cut into lines of 70, each ending in a newline (so written as
+  /// a literal block, and hashed so).
+  static func base64(_ bytes: [UInt8]) -> String {
+    let encoded = Data(bytes).base64EncodedString()
+    let lineLength = 70
+    guard encoded.utf8.count >= lineLength else { return encoded }
+    var result = ""
+    var rest = Substring(encoded)
+    while !rest.isEmpty {
+      result += rest.prefix(lineLength) + "\n"
+      rest = rest.dropFirst(lineLength)
+    }
+    return result
   }
 }
 

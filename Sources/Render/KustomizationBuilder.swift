@@ -47,6 +47,21 @@ struct KustomizationBuilder {
       throw RenderError(file: file, message: "\(error)")
     }
     try NonFiniteNumbers.check(document, file: file, what: "invalid kustomization")
+    // kustomize refuses a kustomization that sets nothing but its apiVersion and kind (a
+    // field left null, "", false or 0 sets nothing; an empty list or map does).
+    let setsSomething = (document.objectValue ?? [:]).contains { key, value in
+      guard key != "apiVersion" && key != "kind" else { return false }
+      switch value {
+      case .null: return false
+      case .string(let text): return !text.isEmpty
+      case .bool(let flag): return flag
+      case .int(let number): return number != 0
+      default: return true
+      }
+    }
+    if !setsSomething {
+      throw RenderError(file: file, message: "kustomization.yaml is empty: it sets no field, and kustomize refuses it")
+    }
     return try Kustomization(document: document, file: file)
   }
 
