@@ -28,40 +28,70 @@ public struct NameReferenceTransformer: Sendable {
   }()
 
   public func apply(to resources: inout [Resource]) throws(RenderError) {
-    // Only objects that were renamed can be referred to by an old name.
-    guard resources.contains(where: { !$0.previousIDs.isEmpty }) else { return }
+    // Only objects that were renamed can be referred to by an old name; references to kinds
+    // nothing renamed are still walked (with no candidates), as kustomize walks them, so that
+    // a reference map without `name` fails either way.
     let renamedKinds = Set(resources.flatMap { $0.previousIDs.map(\.gvk.kind) })
-    let snapshot = resources
+    let candidates = resources.map(Candidate.init)
     for index in resources.indices {
       let referrerKind = resources[index].originalID.gvk.kind
-      let entries = ((Self.byReferrer[referrerKind] ?? []) + (Self.byReferrer["*"] ?? []))
-        .filter { renamedKinds.contains($0.0.kind) }
+      let entries = (Self.byReferrer[referrerKind] ?? []) + (Self.byReferrer["*"] ?? [])
       guard !entries.isEmpty else { continue }
-      let context = try Context(referrer: resources[index], all: snapshot)
+      var context: Context?
       for (reference, parent, leaf) in entries {
-        try context.rewrite(&resources[index].object, reference: reference, parent: parent, leaf: leaf)
+        if renamedKinds.contains(reference.kind) {
+          if context == nil { context = try Context(referrer: resources[index], all: candidates) }
+          try context?.rewrite(&resources[index].object, reference: reference, parent: parent, leaf: leaf)
+        } else {
+          try Context.check(resources[index], resources[index].object, reference: reference, path: parent[...], leaf: leaf)
+        }
       }
+    }
+  }
+
+  /// A renamed object with what the selection asks of it, worked out once.
+  struct Candidate {
+    let resource: Resource
+    let id: ResourceID
+    let clusterScoped: Bool
+    /// Effective namespace now ("default" for none).
+    let namespace: String
+    /// Effective namespace first loaded with; nil when cluster-scoped.
+    let originalNamespace: String?
+
+    init(_ resource: Resource) {
+      self.resource = resource
+      id = resource.id
+      clusterScoped = BuiltinKinds.isClusterScoped(id.gvk.kind)
+      namespace = NameReferenceTransformer.effective(id)
+      originalNamespace = NameReferenceTransformer.groupingNamespace(resource.originalID)
     }
   }
 
   /// One referrer and the objects it can refer to.
   struct Context {
     let referrer: Resource
-    let candidates: [Resource]
+    let referrerID: ResourceID
+    let referrerClusterScoped: Bool
+    let referrerNamespace: String
+    /// For a RoleBinding: the namespaces its ServiceAccount subjects name, whose objects it sees.
+    let bindingNamespaces: Set<String>
+    let all: [Candidate]
 
-    init(referrer: Resource, all: [Resource]) throws(RenderError) {
+    init(referrer: Resource, all: [Candidate]) throws(RenderError) {
       self.referrer = referrer
-      let referrerID = referrer.id
-      guard !BuiltinKinds.isClusterScoped(referrerID.gvk.kind) else {
-        candidates = all
-        return
-      }
-      let bindingNamespaces = try Self.serviceAccountNamespaces(of: referrer)
-      candidates = all.filter { target in
-        BuiltinKinds.isClusterScoped(target.id.gvk.kind)
-          || NameReferenceTransformer.effective(target.id) == NameReferenceTransformer.effective(referrerID)
-          || bindingNamespaces.contains(target.object.namespace ?? "")
-      }
+      self.all = all
+      referrerID = referrer.id
+      referrerClusterScoped = BuiltinKinds.isClusterScoped(referrerID.gvk.kind)
+      referrerNamespace = NameReferenceTransformer.effective(referrerID)
+      bindingNamespaces = referrerClusterScoped ? [] : try Self.serviceAccountNamespaces(of: referrer)
+    }
+
+    /// Whether the referrer can see a candidate at all: a cluster-scoped referrer sees all; a
+    /// namespaced one cluster-scoped objects, its own namespace, and its bound subjects'.
+    func sees(_ candidate: Candidate) -> Bool {
+      referrerClusterScoped || candidate.clusterScoped || candidate.namespace == referrerNamespace
+        || bindingNamespaces.contains(candidate.resource.object.namespace ?? "")
     }
 
     /// The namespaces a RoleBinding's ServiceAccount subjects name.
@@ -107,10 +137,43 @@ public struct NameReferenceTransformer: Sendable {
       }
     }
 
+    /// What `rewrite` refuses, without writing: a reference map with no `name`, a list item
+    /// neither a name nor such a map.
+    static func check(_ referrer: Resource, _ value: Value, reference: NameReference, path: ArraySlice<String>, leaf: String)
+      throws(RenderError)
+    {
+      guard case .object(let map) = value else { return }
+      if let head = path.first {
+        if head.hasSuffix("[]") {
+          for item in map[String(head.dropLast(2))]?.arrayValue ?? [] {
+            try check(referrer, item, reference: reference, path: path.dropFirst(), leaf: leaf)
+          }
+        } else if let child = map[head] {
+          try check(referrer, child, reference: reference, path: path.dropFirst(), leaf: leaf)
+        }
+        return
+      }
+      switch map[leaf] {
+      case .object(let node)?:
+        if node["name"] == nil { throw error(referrer, reference, "path config error; no 'name' field in node") }
+      case .array(let items)?:
+        for item in items {
+          switch item {
+          case .string, .null: continue
+          case .object(let node):
+            if node["name"] == nil { throw error(referrer, reference, "path config error; no 'name' field in node") }
+          default: throw error(referrer, reference, "\(item) is expected to be either a string or a map of string")
+          }
+        }
+      default:
+        return
+      }
+    }
+
     private func rewriteNode(_ node: Value, reference: NameReference) throws(RenderError) -> Value {
       switch node {
       case .string(let name):
-        guard let target = try select(name, reference: reference, from: candidates, sameNamespaceToo: false) else {
+        guard let target = try select(name, reference: reference, from: all, sameNamespaceToo: false) else {
           return node
         }
         return .string(target.object.name ?? name)
@@ -118,12 +181,12 @@ public struct NameReferenceTransformer: Sendable {
         // A map with `name` (and `namespace`): an RBAC subject, a webhook's service.
         guard let nameNode = map["name"] else { throw error(reference, "path config error; no 'name' field in node") }
         guard let name = nameNode.stringValue else { return node }
-        var scoped = candidates
+        var scoped = all.filter(sees)
         if let namespace = map["namespace"] {
           let wanted = namespace.stringValue ?? ""
           // Those first in that namespace; failing any, those in it now.
-          let original = candidates.filter { NameReferenceTransformer.groupingNamespace($0.originalID) == wanted }
-          scoped = original.isEmpty ? candidates.filter { NameReferenceTransformer.groupingNamespace($0.id) == wanted } : original
+          let original = scoped.filter { $0.originalNamespace == wanted }
+          scoped = original.isEmpty ? scoped.filter { !$0.clusterScoped && $0.namespace == wanted } : original
         }
         guard let target = try select(name, reference: reference, from: scoped, sameNamespaceToo: true) else { return node }
         let targetNamespace = target.object.namespace ?? ""
@@ -137,22 +200,20 @@ public struct NameReferenceTransformer: Sendable {
     }
 
     /// kustomize's selection of the one referred object; nil when none is.
-    func select(_ name: String, reference: NameReference, from all: [Resource], sameNamespaceToo: Bool) throws(RenderError)
-      -> Resource?
+    func select(_ name: String, reference: NameReference, from all: [Candidate], sameNamespaceToo: Bool)
+      throws(RenderError) -> Resource?
     {
-      let referrerID = referrer.id
       let roleRef = roleRefSelector(reference)
-      let referrerClusterScoped = BuiltinKinds.isClusterScoped(referrerID.gvk.kind)
-      let referrerNamespace = NameReferenceTransformer.effective(referrerID)
-      var found = all.filter { (candidate: Resource) -> Bool in
-        let previous = candidate.previousIDs
+      var found = all.filter { (candidate: Candidate) -> Bool in
+        let previous = candidate.resource.previousIDs
         guard previous.contains(where: { $0.name == name }), previous.contains(where: { reference.selects($0.gvk) }) else {
           return false
         }
         if let roleRef, !previous.contains(where: { roleRef($0.gvk) }) { return false }
-        if referrerClusterScoped || BuiltinKinds.isClusterScoped(candidate.id.gvk.kind) { return true }
-        return candidate.id.gvk.kind == "ServiceAccount" || NameReferenceTransformer.effective(candidate.id) == referrerNamespace
-      }
+        guard sees(candidate) else { return false }
+        if referrerClusterScoped || candidate.clusterScoped { return true }
+        return candidate.id.gvk.kind == "ServiceAccount" || candidate.namespace == referrerNamespace
+      }.map(\.resource)
       if found.count == 1 { return found[0] }
       found = found.filter { Self.affixesEndAlike($0, referrer, allowEmpty: true) }
       if found.count > 1 { found = found.filter { Self.affixesEndAlike($0, referrer, allowEmpty: false) } }
@@ -189,6 +250,10 @@ public struct NameReferenceTransformer: Sendable {
     }
 
     private func error(_ reference: NameReference, _ message: String) -> RenderError {
+      Self.error(referrer, reference, message)
+    }
+
+    private static func error(_ referrer: Resource, _ reference: NameReference, _ message: String) -> RenderError {
       RenderError(file: referrer.origin, field: reference.path, message: "\(referrer.id): \(message)")
     }
   }
