@@ -134,7 +134,15 @@ struct KustomizationBuilder {
       fileSystem: fileSystem)
     try patches.applyStrategicMergeLegacy(to: &resources)
     try patches.applyPatches(to: &resources)
-    if let namespace = k.namespace { NamespaceTransformer(namespace: namespace).apply(to: &resources) }
+    if let namespace = k.namespace {
+      NamespaceTransformer(namespace: namespace).apply(to: &resources)
+      var seen: Set<ResourceID> = []
+      for resource in resources where !seen.insert(resource.id).inserted {
+        throw RenderError(
+          file: k.file, field: "namespace",
+          message: "namespace transformation produces ID conflict: two objects become \(resource.id)")
+      }
+    }
     NameAffixTransformer(prefix: k.namePrefix, suffix: k.nameSuffix).apply(to: &resources)
     try LabelTransformer(labels: k.commonLabels, includeSelectors: true, includeTemplates: true).apply(to: &resources)
     for (index, set) in k.labels.enumerated() {
