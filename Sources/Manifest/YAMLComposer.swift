@@ -27,13 +27,19 @@ final class YAMLComposer {
   private let file: String
   private let limits: YAMLLimits
   private let schema: ScalarSchema
+  private let annotationsAsText: Bool
   private var anchors: [String: Anchored] = [:]
   private var aliasNodes = 0
 
-  init(file: String, limits: YAMLLimits, schema: ScalarSchema) {
+  /// Where a node sits, for `annotationsAsText`: a document's root, its metadata, its
+  /// annotations, or elsewhere.
+  private enum Place { case root, metadata, annotations, annotationValue, other }
+
+  init(file: String, limits: YAMLLimits, schema: ScalarSchema, annotationsAsText: Bool = false) {
     self.file = file
     self.limits = limits
     self.schema = schema
+    self.annotationsAsText = annotationsAsText
     yaml_parser_initialize(&parser)
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
   }
@@ -54,7 +60,7 @@ final class YAMLComposer {
       case .documentStart:
         // Anchors belong to one document, as the YAML spec has it.
         anchors.removeAll(keepingCapacity: true)
-        let root = try compose(try next(), depth: 0)
+        let root = try compose(try next(), depth: 0, place: .root)
         guard case .documentEnd = try next() else {
           throw ManifestError(file: file, message: "invalid YAML: document did not end after its root node")
         }
@@ -67,7 +73,16 @@ final class YAMLComposer {
 
   // MARK: Nodes
 
-  private func compose(_ event: YAMLEvent, depth: Int) throws(ManifestError) -> Composed {
+  private func compose(_ event: YAMLEvent, depth: Int, place: Place = .other) throws(ManifestError) -> Composed {
+    var composed = try composeNode(event, depth: depth, place: place)
+    if place == .annotationValue {
+      // kustomize reads annotations as strings: a scalar as written, anything else as "".
+      composed.value = .string(composed.scalarText ?? "")
+    }
+    return composed
+  }
+
+  private func composeNode(_ event: YAMLEvent, depth: Int, place: Place) throws(ManifestError) -> Composed {
     switch event {
     case let .scalar(text, tag, plain, anchor, _):
       let composed = Composed(value: Self.resolve(text, tag: tag, plain: plain, schema: schema), nodes: 1, scalarText: text)
@@ -126,7 +141,14 @@ final class YAMLComposer {
             message: "mapping key \"\(text)\" already defined at line \(first)")
         }
         keyLines[text] = keyMark.line
-        let value = try compose(try next(), depth: depth + 1)
+        let valuePlace: Place
+        switch (place, text) {
+        case (.root, "metadata") where annotationsAsText: valuePlace = .metadata
+        case (.metadata, "annotations"): valuePlace = .annotations
+        case (.annotations, _): valuePlace = .annotationValue
+        default: valuePlace = .other
+        }
+        let value = try compose(try next(), depth: depth + 1, place: valuePlace)
         object[text] = value.value
         nodes += key.nodes + value.nodes
       }

@@ -7,8 +7,13 @@ internal import Foundation
 public enum YAMLReader {
   /// Parses a multi-document stream. Empty documents (`---` with nothing, or comments only)
   /// are dropped, as kustomize drops them. CRLF line endings are accepted.
+  ///
+  /// `annotationsAsText`: each document's `metadata.annotations` values are read as kustomize
+  /// reads them, as strings: a scalar as written (`0x1F`, `~`, `.inf` unchanged), a list or map
+  /// as "".
   public static func documents(
-    _ text: String, file: String, schema: ScalarSchema = .core, limits: YAMLLimits = .default
+    _ text: String, file: String, schema: ScalarSchema = .core, limits: YAMLLimits = .default,
+    annotationsAsText: Bool = false
   ) throws(ManifestError)
     -> [Value]
   {
@@ -18,7 +23,7 @@ public enum YAMLReader {
         file: file, message: "YAML of \(size) bytes is larger than the limit of \(limits.maxBytes) bytes; refusing to read it")
     }
     var normalized = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
-    let composer = YAMLComposer(file: file, limits: limits, schema: schema)
+    let composer = YAMLComposer(file: file, limits: limits, schema: schema, annotationsAsText: annotationsAsText)
     // libyaml reads the bytes in place, so the whole parse runs inside withUTF8; its closure
     // cannot throw a typed error, so the result carries it out.
     let result: Result<[Value], ManifestError> = normalized.withUTF8 { bytes in

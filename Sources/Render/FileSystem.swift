@@ -5,6 +5,9 @@ public import Manifest
 /// Paths are absolute and normalized ("/repo/environments/staging/kustomization.yaml").
 public protocol FileSystem: Sendable {
   func readFile(_ path: String) throws(RenderError) -> String
+  /// The file's bytes as they are: a generator keeps a file that is not UTF-8 text as
+  /// `binaryData`, as kustomize does.
+  func readBytes(_ path: String) throws(RenderError) -> [UInt8]
   func isDirectory(_ path: String) -> Bool
   func fileExists(_ path: String) -> Bool
   /// Entry names (not paths) of a directory, sorted.
@@ -16,6 +19,9 @@ public protocol FileSystem: Sendable {
 }
 
 extension FileSystem {
+  /// For trees that hold only text.
+  public func readBytes(_ path: String) throws(RenderError) -> [UInt8] { Array(try readFile(path).utf8) }
+
   /// For trees without symbolic links (in memory); a tree that has them must resolve them.
   public func resolvingSymlinks(_ path: String) throws(RenderError) -> String { PathName.normalize(path) }
 }
@@ -29,6 +35,13 @@ public struct DiskFileSystem: FileSystem {
   public init(maxFileBytes: Int = YAMLLimits.default.maxBytes) { self.maxFileBytes = maxFileBytes }
 
   public func readFile(_ path: String) throws(RenderError) -> String {
+    guard let text = String(validating: try readBytes(path), as: UTF8.self) else {
+      throw RenderError(file: path, message: "file is not UTF-8 text")
+    }
+    return text
+  }
+
+  public func readBytes(_ path: String) throws(RenderError) -> [UInt8] {
     var info = stat()
     guard stat(path, &info) == 0 else {
       throw RenderError(file: path, message: "cannot read file: \(String(cString: strerror(errno)))")
@@ -43,10 +56,7 @@ public struct DiskFileSystem: FileSystem {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw RenderError(file: path, message: "cannot read file")
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw RenderError(file: path, message: "file is not UTF-8 text")
-    }
-    return text
+    return [UInt8](data)
   }
 
   public func isDirectory(_ path: String) -> Bool {

@@ -59,7 +59,8 @@ public struct GeneratorTransformer: Sendable {
       throw fields.error("behavior", "expected create, merge or replace, got \(behavior)")
     }
     let local = try fields.optionalMap("options").map(GeneratorOptions.init) ?? GeneratorOptions()
-    let secretType = kind == "Secret" ? try fields.optionalString("type") : nil
+    // An empty type is no type: kustomize makes the Secret Opaque.
+    let secretType = kind == "Secret" ? try fields.optionalString("type").flatMap { $0.isEmpty ? nil : $0 } : nil
     if kind == "ConfigMap", item["type"] != nil { throw fields.error("type", "only secretGenerator entries have a type") }
 
     var entries: [(key: String, bytes: [UInt8], source: String)] = []
@@ -90,7 +91,7 @@ public struct GeneratorTransformer: Sendable {
     for key in ["envs", "env"] {
       for (entryPath, relative) in try stringItems(&fields, key) {
         let bytes = try readFile(relative, directory: directory, fileSystem: fileSystem, file: file, field: entryPath)
-        entries += try EnvFile.parse(String(decoding: bytes, as: UTF8.self), file: PathName.join(directory, relative))
+        entries += try EnvFile.parse(bytes, file: PathName.join(directory, relative))
           .map { ($0.key, Array($0.value.utf8), entryPath) }
       }
     }
@@ -123,7 +124,7 @@ public struct GeneratorTransformer: Sendable {
     _ relative: String, directory: String, fileSystem: any FileSystem, file: String, field: String
   ) throws -> [UInt8] {
     let restrictions = LoadRestrictions(fileSystem: fileSystem, file: file, directory: directory)
-    return Array(try restrictions.read(relative, field: field).utf8)
+    return try restrictions.readBytes(relative, field: field)
   }
 
   public func apply(to resources: inout [Resource]) throws(RenderError) {
@@ -194,7 +195,7 @@ public struct GeneratorTransformer: Sendable {
     if generator.kind == "Secret" {
       object["type"] = .string(generator.secretType ?? "Opaque")
       var data: Value = [:]
-      for entry in generator.entries { data[entry.key] = .string(Data(entry.bytes).base64EncodedString()) }
+      for entry in generator.entries { data[entry.key] = .string(Self.base64(entry.bytes)) }
       object["data"] = data
     } else {
       var data: Value = [:]
@@ -203,7 +204,7 @@ public struct GeneratorTransformer: Sendable {
         if let text = String(validating: entry.bytes, as: UTF8.self) {
           data[entry.key] = .string(text)
         } else {
-          binary[entry.key] = .string(Data(entry.bytes).base64EncodedString())
+          binary[entry.key] = .string(Self.base64(entry.bytes))
         }
       }
       if !(data.objectValue?.isEmpty ?? true) || (binary.objectValue?.isEmpty ?? true) { object["data"] = data }
@@ -214,27 +215,47 @@ public struct GeneratorTransformer: Sendable {
   }
 }
 
-/// Env files of `envs:`: `KEY=VALUE` lines; blank lines and `#` comments skipped.
+extension GeneratorTransformer {
+  /// Base64 as kustomize writes a generated Secret's data and a ConfigMap's binaryData: text
+  /// of 70 characters or more is cut into lines of 70, each ending in a newline (so written as
+  /// a literal block, and hashed so).
+  static func base64(_ bytes: [UInt8]) -> String {
+    let encoded = Data(bytes).base64EncodedString()
+    let lineLength = 70
+    guard encoded.utf8.count >= lineLength else { return encoded }
+    var result = ""
+    var rest = Substring(encoded)
+    while !rest.isEmpty {
+      result += rest.prefix(lineLength) + "\n"
+      rest = rest.dropFirst(lineLength)
+    }
+    return result
+  }
+}
+
+/// Env files of `envs:`, read line by line as kustomize v5.5 reads them: a UTF-8 byte-order
+/// mark dropped from the first line, leading white space trimmed, blank lines and `#` comments
+/// skipped, `KEY=VALUE` split at the first `=`, a bare `KEY` an empty value (never read from
+/// the environment). kustomize checks keys no further; a line not UTF-8 is an error.
 enum EnvFile {
-  static func parse(_ text: String, file: String) throws(RenderError) -> [(key: String, value: String)] {
+  static func parse(_ bytes: [UInt8], file: String) throws(RenderError) -> [(key: String, value: String)] {
     var result: [(key: String, value: String)] = []
-    var body = text
-    if body.hasPrefix("\u{FEFF}") { body.removeFirst() }
-    for (number, rawLine) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      var line = Substring(rawLine)
-      if line.hasSuffix("\r") { line = line.dropLast() }
-      line = line.drop(while: { $0 == " " || $0 == "\t" })
+    for (number, rawLine) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+      var lineBytes = rawLine
+      if lineBytes.last == UInt8(ascii: "\r") { lineBytes = lineBytes.dropLast() }
+      guard let text = String(validating: lineBytes, as: UTF8.self) else {
+        throw RenderError(file: file, line: number + 1, message: "line has invalid UTF-8 bytes")
+      }
+      var line = Substring(text)
+      if number == 0, line.hasPrefix("\u{FEFF}") { line = line.dropFirst() }
+      line = line.drop(while: { $0.isWhitespace })
       if line.isEmpty || line.hasPrefix("#") { continue }
-      guard let eq = line.firstIndex(of: "="), eq != line.startIndex else {
-        // kustomize would read a bare KEY from release's own environment; a render must not
-        // depend on who runs it, so it is refused.
-        throw RenderError(file: file, line: number + 1, message: "expected KEY=VALUE, got \"\(line)\"")
+      if let eq = line.firstIndex(of: "=") {
+        guard eq != line.startIndex else { continue }  // no key: skipped, as kustomize skips it
+        result.append((String(line[..<eq]), String(line[line.index(after: eq)...])))
+      } else {
+        result.append((String(line), ""))
       }
-      let key = String(line[..<eq])
-      guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
-        throw RenderError(file: file, line: number + 1, message: "\"\(key)\" is not a valid environment variable name")
-      }
-      result.append((key, String(line[line.index(after: eq)...])))
     }
     return result
   }

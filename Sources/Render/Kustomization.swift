@@ -26,6 +26,8 @@ public struct Kustomization: Sendable {
     public var pairs: [(String, String)]
     public var includeSelectors: Bool
     public var includeTemplates: Bool
+    /// `fields`: more places for these labels, before the built-in ones.
+    public var fields: [FieldSpec] = []
   }
 
   public struct ImageOverride: Sendable, Equatable {
@@ -132,11 +134,23 @@ public struct Kustomization: Sendable {
       let pairs = try entry.optionalStringMap("pairs") ?? []
       let includeSelectors = try entry.optionalBool("includeSelectors") ?? false
       let includeTemplates = try entry.optionalBool("includeTemplates") ?? false
-      if entry.value["fields"] != nil {
-        throw entry.error("fields", "custom label field specs are not supported by release render")
+      var specs: [FieldSpec] = []
+      for (specPath, specItem) in try entry.optionalList("fields") ?? [] {
+        var spec = FieldReader(value: specItem, file: fields.file, path: specPath)
+        let fieldPath = try spec.optionalString("path") ?? ""
+        // kustomize walks the path and fails on its first empty step.
+        if fieldPath.isEmpty || fieldPath.split(separator: "/", omittingEmptySubsequences: false).contains("") {
+          throw spec.error("path", "cannot set or create an empty field name")
+        }
+        specs.append(
+          FieldSpec(
+            fieldPath, kind: try spec.optionalString("kind"), group: try spec.optionalString("group"),
+            version: try spec.optionalString("version"), create: try spec.optionalBool("create") ?? false))
+        try spec.rejectUnknownKeys()
       }
       try entry.rejectUnknownKeys()
-      result.append(LabelSet(pairs: pairs, includeSelectors: includeSelectors, includeTemplates: includeTemplates))
+      result.append(
+        LabelSet(pairs: pairs, includeSelectors: includeSelectors, includeTemplates: includeTemplates, fields: specs))
     }
     return result
   }

@@ -46,6 +46,22 @@ struct KustomizationBuilder {
     } catch {
       throw RenderError(file: file, message: "\(error)")
     }
+    try NonFiniteNumbers.check(document, file: file, what: "invalid kustomization")
+    // kustomize refuses a kustomization that sets nothing but its apiVersion and kind (a
+    // field left null, "", false or 0 sets nothing; an empty list or map does).
+    let setsSomething = (document.objectValue ?? [:]).contains { key, value in
+      guard key != "apiVersion" && key != "kind" else { return false }
+      switch value {
+      case .null: return false
+      case .string(let text): return !text.isEmpty
+      case .bool(let flag): return flag
+      case .int(let number): return number != 0
+      default: return true
+      }
+    }
+    if !setsSomething {
+      throw RenderError(file: file, message: "kustomization.yaml is empty: it sets no field, and kustomize refuses it")
+    }
     return try Kustomization(document: document, file: file)
   }
 
@@ -118,12 +134,19 @@ struct KustomizationBuilder {
       fileSystem: fileSystem)
     try patches.applyStrategicMergeLegacy(to: &resources)
     try patches.applyPatches(to: &resources)
-    if let namespace = k.namespace { NamespaceTransformer(namespace: namespace).apply(to: &resources) }
+    if let namespace = k.namespace {
+      NamespaceTransformer(namespace: namespace).apply(to: &resources)
+      var seen: Set<ResourceID> = []
+      for resource in resources where !seen.insert(resource.id).inserted {
+        throw RenderError(
+          file: k.file, field: "namespace",
+          message: "namespace transformation produces ID conflict: two objects become \(resource.id)")
+      }
+    }
     NameAffixTransformer(prefix: k.namePrefix, suffix: k.nameSuffix).apply(to: &resources)
     try LabelTransformer(labels: k.commonLabels, includeSelectors: true, includeTemplates: true).apply(to: &resources)
-    for set in k.labels {
-      try LabelTransformer(labels: set.pairs, includeSelectors: set.includeSelectors, includeTemplates: set.includeTemplates)
-        .apply(to: &resources)
+    for (index, set) in k.labels.enumerated() {
+      try LabelTransformer(set, file: k.file, field: "labels[\(index)].fields").apply(to: &resources)
     }
     try AnnotationTransformer(annotations: k.commonAnnotations).apply(to: &resources)
     try patches.applyJSON6902Legacy(to: &resources)

@@ -18,6 +18,28 @@ public struct LabelTransformer: Sendable {
     }
   }
 
+  /// A `labels` entry's places: its own `fields` first, then the built-in ones it asks for,
+  /// merged as kustomize merges field specs: a built-in one the entry already names is not
+  /// added twice, and naming it with another `create` is an error.
+  public init(_ set: Kustomization.LabelSet, file: String, field: String) throws(RenderError) {
+    let builtin = LabelTransformer(
+      labels: set.pairs, includeSelectors: set.includeSelectors, includeTemplates: set.includeTemplates)
+    var merged = set.fields
+    for spec in builtin.specs {
+      if let same = merged.first(where: { $0.isSame(as: spec) }) {
+        guard same.create == spec.create else {
+          throw RenderError(
+            file: file, field: field,
+            message: "failed to merge labels: conflicting fieldspecs: \(spec.path.joined(separator: "/")) is built in with create: \(spec.create)")
+        }
+        continue
+      }
+      merged.append(spec)
+    }
+    labels = set.pairs
+    specs = merged
+  }
+
   public func apply(to resources: inout [Resource]) throws(RenderError) {
     guard !labels.isEmpty else { return }
     for index in resources.indices {

@@ -16,6 +16,10 @@ struct LoadRestrictions {
     try fileSystem.readFile(try checkedPath(relative, field: field))
   }
 
+  func readBytes(_ relative: String, field: String) throws(RenderError) -> [UInt8] {
+    try fileSystem.readBytes(try checkedPath(relative, field: field))
+  }
+
   /// The path to read `relative` from: it exists, is a file, and resolves inside the root.
   func checkedPath(_ relative: String, field: String) throws(RenderError) -> String {
     let path = PathName.join(directory, relative)

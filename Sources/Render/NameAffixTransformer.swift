@@ -19,8 +19,17 @@ public struct NameAffixTransformer: Sendable {
       guard let name = resources[index].object.name,
         !Self.untouchedKinds.contains(resources[index].object.kind ?? "")
       else { continue }
-      resources[index].rememberCurrentID()
-      resources[index].object.name = prefix + name + suffix
+      // As kustomize: the prefix, then the suffix, each a rename of its own.
+      if !prefix.isEmpty {
+        resources[index].namePrefixes.append(prefix)
+        resources[index].rememberCurrentID()
+        resources[index].object.name = prefix + name
+      }
+      if !suffix.isEmpty {
+        resources[index].nameSuffixes.append(suffix)
+        resources[index].rememberCurrentID()
+        resources[index].object.name = (resources[index].object.name ?? name) + suffix
+      }
     }
   }
 }

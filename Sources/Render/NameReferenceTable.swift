@@ -1,3 +1,5 @@
+import Manifest
+
 /// Where objects refer to each other by name (kustomize's nameReference configuration): when
 /// a ConfigMap gets a hash suffix or a Service a prefix, these fields follow.
 ///
@@ -5,19 +7,32 @@
 /// entry by entry: a place kustomize does not update (a ReplicationController's ConfigMap
 /// volume, `ephemeralContainers`, the deprecated `serviceAccount`) is not updated here either.
 struct NameReference: Sendable {
-  /// The kind (and group) being referred to.
+  /// The kind being referred to, and the group and version when the table names them (nil:
+  /// any). kustomize checks no sibling `kind` field: an HPA's scaleTargetRef naming a
+  /// StatefulSet follows a renamed Deployment of that name, an RBAC subject of kind User one
+  /// of a renamed ServiceAccount. Only `roleRef` is narrowed by its own apiGroup and kind.
   var kind: String
-  var group: String
+  var group: String?
+  var version: String?
   /// The referring kind; nil for "any kind with this path".
   var referrer: String?
   /// Slash path with `[]` for lists, like a FieldSpec; `\/` is a slash inside a key (an
   /// annotation name). The value at the end is a name, a map with `name` (and `namespace`),
   /// or a list of either.
   var path: String
-  /// A sibling field that must name `kind` (e.g. roleRef.kind, scaleTargetRef.kind).
-  var kindField: String?
-  /// A sibling namespace field to set to the referred object's namespace (RBAC subjects).
-  var namespaceField: String?
+
+  init(kind: String, group: String? = nil, version: String? = nil, referrer: String?, path: String) {
+    self.kind = kind
+    self.group = group
+    self.version = version
+    self.referrer = referrer
+    self.path = path
+  }
+
+  /// Whether an identity is of the referred type, as kustomize selects by GVK.
+  func selects(_ gvk: GroupVersionKind) -> Bool {
+    gvk.kind == kind && (group.map { $0 == gvk.group } ?? true) && (version.map { $0 == gvk.version } ?? true)
+  }
 
   /// `path` split once: the map holding the name, and the name's key in it.
   var parentPath: [String] { Array(Self.split(path).dropLast()) }
@@ -36,10 +51,10 @@ struct NameReference: Sendable {
     "CronJob": "spec/jobTemplate/spec/template/spec",
   ]
 
-  static func podSpec(_ kind: String, group: String = "", in workloads: [String], _ relativePaths: [String]) -> [NameReference] {
+  static func podSpec(_ kind: String, group: String? = nil, version: String? = "v1", in workloads: [String], _ relativePaths: [String]) -> [NameReference] {
     workloads.flatMap { workload in
       relativePaths.map { relative in
-        NameReference(kind: kind, group: group, referrer: workload, path: (podSpecOf[workload] ?? "spec") + "/" + relative)
+        NameReference(kind: kind, group: group, version: version, referrer: workload, path: (podSpecOf[workload] ?? "spec") + "/" + relative)
       }
     }
   }
@@ -53,11 +68,8 @@ struct NameReference: Sendable {
   static let table: [NameReference] = {
     var refs: [NameReference] = []
     for kind in ["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"] {
-      // kustomize names no group for these targets: the HPA's scaleTargetRef.kind decides.
-      refs.append(
-        NameReference(
-          kind: kind, group: kind == "ReplicationController" ? "" : "apps", referrer: "HorizontalPodAutoscaler",
-          path: "spec/scaleTargetRef/name", kindField: "kind"))
+      // kustomize names neither group nor version here, and reads no scaleTargetRef.kind.
+      refs.append(NameReference(kind: kind, referrer: "HorizontalPodAutoscaler", path: "spec/scaleTargetRef/name"))
     }
     refs += podSpec(
       "ConfigMap", in: configWorkloads,
@@ -67,11 +79,11 @@ struct NameReference: Sendable {
         "initContainers[]/envFrom[]/configMapRef/name", "volumes[]/projected/sources[]/configMap/name",
       ])
     refs += [
-      NameReference(kind: "ConfigMap", group: "", referrer: "Node", path: "spec/configSource/configMap"),
-      NameReference(kind: "ConfigMap", group: "", referrer: "Role", path: "rules[]/resourceNames"),
-      NameReference(kind: "ConfigMap", group: "", referrer: "ClusterRole", path: "rules[]/resourceNames"),
+      NameReference(kind: "ConfigMap", version: "v1", referrer: "Node", path: "spec/configSource/configMap"),
+      NameReference(kind: "ConfigMap", version: "v1", referrer: "Role", path: "rules[]/resourceNames"),
+      NameReference(kind: "ConfigMap", version: "v1", referrer: "ClusterRole", path: "rules[]/resourceNames"),
       NameReference(
-        kind: "ConfigMap", group: "", referrer: "Ingress",
+        kind: "ConfigMap", version: "v1", referrer: "Ingress",
         path: "metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap"),
     ]
     refs += podSpec(
@@ -83,60 +95,58 @@ struct NameReference: Sendable {
         "volumes[]/projected/sources[]/secret/name",
       ])
     refs += [
-      NameReference(kind: "Secret", group: "", referrer: "Ingress", path: "spec/tls[]/secretName"),
-      NameReference(kind: "Secret", group: "", referrer: "Ingress", path: "metadata/annotations/ingress.kubernetes.io\\/auth-secret"),
+      NameReference(kind: "Secret", version: "v1", referrer: "Ingress", path: "spec/tls[]/secretName"),
+      NameReference(kind: "Secret", version: "v1", referrer: "Ingress", path: "metadata/annotations/ingress.kubernetes.io\\/auth-secret"),
       NameReference(
-        kind: "Secret", group: "", referrer: "Ingress", path: "metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret"),
+        kind: "Secret", version: "v1", referrer: "Ingress", path: "metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret"),
       NameReference(
-        kind: "Secret", group: "", referrer: "Ingress", path: "metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret"),
-      NameReference(kind: "Secret", group: "", referrer: "ServiceAccount", path: "imagePullSecrets[]/name"),
-      NameReference(kind: "Secret", group: "", referrer: "StorageClass", path: "parameters/secretName"),
-      NameReference(kind: "Secret", group: "", referrer: "StorageClass", path: "parameters/adminSecretName"),
-      NameReference(kind: "Secret", group: "", referrer: "StorageClass", path: "parameters/userSecretName"),
-      NameReference(kind: "Secret", group: "", referrer: "StorageClass", path: "parameters/secretRef"),
-      NameReference(kind: "Secret", group: "", referrer: "Role", path: "rules[]/resourceNames"),
-      NameReference(kind: "Secret", group: "", referrer: "ClusterRole", path: "rules[]/resourceNames"),
+        kind: "Secret", version: "v1", referrer: "Ingress", path: "metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret"),
+      NameReference(kind: "Secret", version: "v1", referrer: "ServiceAccount", path: "imagePullSecrets[]/name"),
+      NameReference(kind: "Secret", version: "v1", referrer: "StorageClass", path: "parameters/secretName"),
+      NameReference(kind: "Secret", version: "v1", referrer: "StorageClass", path: "parameters/adminSecretName"),
+      NameReference(kind: "Secret", version: "v1", referrer: "StorageClass", path: "parameters/userSecretName"),
+      NameReference(kind: "Secret", version: "v1", referrer: "StorageClass", path: "parameters/secretRef"),
+      NameReference(kind: "Secret", version: "v1", referrer: "Role", path: "rules[]/resourceNames"),
+      NameReference(kind: "Secret", version: "v1", referrer: "ClusterRole", path: "rules[]/resourceNames"),
       NameReference(
-        kind: "Secret", group: "", referrer: "Service", path: "spec/template/spec/containers[]/env[]/valueFrom/secretKeyRef/name"),
-      NameReference(kind: "Secret", group: "", referrer: "PersistentVolume", path: "spec/azureFile/secretName"),
+        kind: "Secret", version: "v1", referrer: "Service", path: "spec/template/spec/containers[]/env[]/valueFrom/secretKeyRef/name"),
+      NameReference(kind: "Secret", version: "v1", referrer: "PersistentVolume", path: "spec/azureFile/secretName"),
     ]
     refs += [
-      NameReference(kind: "Service", group: "", referrer: "StatefulSet", path: "spec/serviceName"),
-      NameReference(kind: "Service", group: "", referrer: "Ingress", path: "spec/rules[]/http/paths[]/backend/serviceName"),
-      NameReference(kind: "Service", group: "", referrer: "Ingress", path: "spec/backend/serviceName"),
-      NameReference(kind: "Service", group: "", referrer: "Ingress", path: "spec/rules[]/http/paths[]/backend/service/name"),
-      NameReference(kind: "Service", group: "", referrer: "Ingress", path: "spec/defaultBackend/service/name"),
-      NameReference(kind: "Service", group: "", referrer: "APIService", path: "spec/service/name"),
-      NameReference(kind: "Service", group: "", referrer: "ValidatingWebhookConfiguration", path: "webhooks[]/clientConfig/service"),
-      NameReference(kind: "Service", group: "", referrer: "MutatingWebhookConfiguration", path: "webhooks[]/clientConfig/service"),
-      NameReference(
-        kind: "Role", group: "rbac.authorization.k8s.io", referrer: "RoleBinding", path: "roleRef/name", kindField: "kind"),
+      NameReference(kind: "Service", version: "v1", referrer: "StatefulSet", path: "spec/serviceName"),
+      NameReference(kind: "Service", version: "v1", referrer: "Ingress", path: "spec/rules[]/http/paths[]/backend/serviceName"),
+      NameReference(kind: "Service", version: "v1", referrer: "Ingress", path: "spec/backend/serviceName"),
+      NameReference(kind: "Service", version: "v1", referrer: "Ingress", path: "spec/rules[]/http/paths[]/backend/service/name"),
+      NameReference(kind: "Service", version: "v1", referrer: "Ingress", path: "spec/defaultBackend/service/name"),
+      NameReference(kind: "Service", version: "v1", referrer: "APIService", path: "spec/service/name"),
+      NameReference(kind: "Service", version: "v1", referrer: "ValidatingWebhookConfiguration", path: "webhooks[]/clientConfig/service"),
+      NameReference(kind: "Service", version: "v1", referrer: "MutatingWebhookConfiguration", path: "webhooks[]/clientConfig/service"),
+      NameReference(kind: "Role", group: "rbac.authorization.k8s.io", referrer: "RoleBinding", path: "roleRef/name"),
     ]
     for binding in ["RoleBinding", "ClusterRoleBinding"] {
-      refs.append(
-        NameReference(
-          kind: "ClusterRole", group: "rbac.authorization.k8s.io", referrer: binding, path: "roleRef/name", kindField: "kind"))
+      refs.append(NameReference(kind: "ClusterRole", group: "rbac.authorization.k8s.io", referrer: binding, path: "roleRef/name"))
     }
     for binding in ["RoleBinding", "ClusterRoleBinding"] {
-      refs.append(
-        NameReference(
-          kind: "ServiceAccount", group: "", referrer: binding, path: "subjects[]/name", kindField: "kind",
-          namespaceField: "namespace"))
+      // Each subject is a map with `name` and `namespace`, whatever its kind.
+      refs.append(NameReference(kind: "ServiceAccount", version: "v1", referrer: binding, path: "subjects"))
     }
     refs += podSpec("ServiceAccount", in: identityWorkloads, ["serviceAccountName"])
     refs += podSpec("PersistentVolumeClaim", in: identityWorkloads, ["volumes[]/persistentVolumeClaim/claimName"])
     refs += [
-      NameReference(kind: "PersistentVolume", group: "", referrer: "PersistentVolumeClaim", path: "spec/volumeName"),
-      NameReference(kind: "PersistentVolume", group: "", referrer: "ClusterRole", path: "rules[]/resourceNames"),
-      NameReference(kind: "StorageClass", group: "storage.k8s.io", referrer: "PersistentVolume", path: "spec/storageClassName"),
-      NameReference(kind: "StorageClass", group: "storage.k8s.io", referrer: "PersistentVolumeClaim", path: "spec/storageClassName"),
+      NameReference(kind: "PersistentVolume", version: "v1", referrer: "PersistentVolumeClaim", path: "spec/volumeName"),
+      NameReference(kind: "PersistentVolume", version: "v1", referrer: "ClusterRole", path: "rules[]/resourceNames"),
+      NameReference(kind: "StorageClass", group: "storage.k8s.io", version: "v1", referrer: "PersistentVolume", path: "spec/storageClassName"),
+      NameReference(kind: "StorageClass", group: "storage.k8s.io", version: "v1", referrer: "PersistentVolumeClaim", path: "spec/storageClassName"),
       NameReference(
-        kind: "StorageClass", group: "storage.k8s.io", referrer: "StatefulSet",
+        kind: "StorageClass", group: "storage.k8s.io", version: "v1", referrer: "StatefulSet",
         path: "spec/volumeClaimTemplates[]/spec/storageClassName"),
     ]
-    refs += podSpec("PriorityClass", group: "scheduling.k8s.io", in: identityWorkloads, ["priorityClassName"])
+    refs += podSpec("PriorityClass", group: "scheduling.k8s.io", version: "v1", in: identityWorkloads, ["priorityClassName"])
     refs += [
-      NameReference(kind: "IngressClass", group: "networking.k8s.io", referrer: "Ingress", path: "spec/ingressClassName"),
+      // kustomize v5.5 spells this entry's group "networking.k8s.io/v1", which no object has:
+      // an Ingress keeps its ingressClassName when the IngressClass is renamed.
+      NameReference(
+        kind: "IngressClass", group: "networking.k8s.io/v1", version: "v1", referrer: "Ingress", path: "spec/ingressClassName"),
       NameReference(
         kind: "ValidatingAdmissionPolicy", group: "admissionregistration.k8s.io",
         referrer: "ValidatingAdmissionPolicyBinding", path: "spec/policyName"),

@@ -16,7 +16,12 @@ public struct NamespaceTransformer: Sendable {
   static let conversionServicePath = ["spec", "conversion", "webhook", "clientConfig", "service", "namespace"]
 
   public func apply(to resources: inout [Resource]) {
+    guard !namespace.isEmpty else { return }
     for index in resources.indices {
+      // kustomize remembers every object's identity here, changed or not, cluster-scoped or
+      // not: each becomes a candidate of the name-reference pass, so a subject naming a
+      // ServiceAccount already in this namespace still gets the namespace written out.
+      resources[index].rememberCurrentID()
       let kind = resources[index].object.kind
       if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
         updateDefaultSubjects(&resources[index].object)
@@ -35,7 +40,6 @@ public struct NamespaceTransformer: Sendable {
       }
       guard !BuiltinKinds.isClusterScoped(kind) else { continue }
       if resources[index].object.namespace == namespace { continue }
-      resources[index].rememberCurrentID()
       resources[index].object.namespace = namespace
     }
   }

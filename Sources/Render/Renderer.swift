@@ -19,6 +19,14 @@ public struct Renderer: Sendable {
     var resources = try builder.build(top, stack: [], inherited: nil)
     try HashSuffixTransformer().apply(to: &resources)
     try NameReferenceTransformer().apply(to: &resources)
+    // Objects marked local-config served the build (a replacement's source, say) and are
+    // dropped from its output once every transformer has run, as kustomize drops them.
+    resources.removeAll { resource in
+      resource.object.annotations["config.kubernetes.io/local-config"].map { Self.annotationText($0) != "false" } ?? false
+    }
+    for resource in resources {
+      try NonFiniteNumbers.check(resource.object, file: resource.origin, what: "\(resource.id)")
+    }
     let objects = resources.map { Self.dropEmptyAnnotations($0.object) }
     switch top.sortOrder {
     case .fifo?:
@@ -31,11 +39,28 @@ public struct Renderer: Sendable {
   }
 
   /// kustomize strips its internal build annotations from every object on output and, with
-  /// them, an annotations map left empty; empty labels stay.
+  /// them, an annotations map left empty; empty labels stay. Writing the map back makes every
+  /// annotation a string: a scalar a patch put there as its text, a list or map "" (those read
+  /// from resource files were read as their text already).
   static func dropEmptyAnnotations(_ object: Value) -> Value {
-    guard object[path: ["metadata", "annotations"]]?.objectValue?.isEmpty == true else { return object }
+    guard let annotations = object[path: ["metadata", "annotations"]]?.objectValue else { return object }
     var copy = object
-    copy[path: ["metadata", "annotations"]] = nil
+    if annotations.isEmpty {
+      copy[path: ["metadata", "annotations"]] = nil
+    } else if annotations.values.contains(where: { $0.stringValue == nil }) {
+      copy[path: ["metadata", "annotations"]] = .object(annotations.mapValues { .string(Self.annotationText($0)) })
+    }
     return copy
+  }
+
+  static func annotationText(_ value: Value) -> String {
+    switch value {
+    case .string(let text): return text
+    case .int(let number): return String(number)
+    case .bool(let flag): return flag ? "true" : "false"
+    case .float(let number): return YAMLWriter.string(.float(number)).split(separator: "\n").first.map(String.init) ?? ""
+    case .null: return "null"
+    case .array, .object: return ""
+    }
   }
 }

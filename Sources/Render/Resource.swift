@@ -14,6 +14,11 @@ public struct Resource: Sendable, Hashable {
   public var generatorBehavior: String?
   /// The file (or generator) the object came from, for error messages.
   public var origin: String
+  /// Each `namePrefix` / `nameSuffix` applied to this object, innermost kustomization first:
+  /// kustomize tells apart candidates for a name reference by them (a base reused under two
+  /// prefixes has two ConfigMaps once named alike; each Deployment keeps its own).
+  public var namePrefixes: [String] = []
+  public var nameSuffixes: [String] = []
 
   public init(
     object: Value, origin: String, previousIDs: [ResourceID] = [], needsHashSuffix: Bool = false,
@@ -30,6 +35,9 @@ public struct Resource: Sendable, Hashable {
   public var id: ResourceID {
     object.resourceID ?? ResourceID(gvk: GroupVersionKind(group: "", version: "", kind: ""), namespace: nil, name: "")
   }
+
+  /// The identity the object was loaded with.
+  public var originalID: ResourceID { previousIDs.first ?? id }
 
   /// Records the current identity as a previous one before a transformer renames the object.
   public mutating func rememberCurrentID() {

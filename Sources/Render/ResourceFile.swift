@@ -5,7 +5,7 @@ enum ResourceFile {
   static func read(_ path: String, fileSystem: any FileSystem) throws(RenderError) -> [Resource] {
     let documents: [Value]
     do {
-      documents = try YAMLReader.documents(try fileSystem.readFile(path), file: path)
+      documents = try YAMLReader.documents(try fileSystem.readFile(path), file: path, annotationsAsText: true)
     } catch let error as ManifestError {
       throw RenderError(error)
     } catch let error as RenderError {

@@ -6,8 +6,8 @@ import Testing
 /// Every case is rendered by `release`'s engine and by the real `kubectl kustomize`; the
 /// objects must be the same, in the same order, written byte for byte the same.
 @Suite struct RenderConformanceTests {
-  @Test func hasAtLeastFortyCases() {
-    #expect(ConformanceCase.all().count >= 40)
+  @Test func hasAtLeastOneHundredFiftyThreeCases() {
+    #expect(ConformanceCase.all().count >= 153)
   }
 
   @Test(arguments: ConformanceCase.all())

@@ -58,12 +58,12 @@ import Testing
     ("configMapGenerator:\n- name: a\n  behavior: merge\n  literals: [K=1]\n", "no ConfigMap named a"),
     ("configMapGenerator:\n- name: a\n  behavior: upsert\n", "expected create, merge or replace"),
     ("configMapGenerator:\n- name: a\n  files: [../outside.txt]\n", "not in or below"),
-    ("configMapGenerator:\n- name: a\n  envs: [bad.env]\n", "bad.env:2: expected KEY=VALUE"),
+    ("configMapGenerator:\n- name: a\n  envs: [bad.env]\n", "bad.env:2: line has invalid UTF-8 bytes"),
   ])
   func rejectsBadGeneratorsByField(kustomization: String, message: String) {
-    let fs = InMemoryFileSystem([
-      "/r/k/kustomization.yaml": kustomization, "/r/outside.txt": "x", "/r/k/bad.env": "A=1\nnot a pair\n",
-    ])
+    let fs = InMemoryFileSystem(
+      ["/r/k/kustomization.yaml": kustomization, "/r/outside.txt": "x"],
+      bytes: ["/r/k/bad.env": Array("A=1\nB=".utf8) + [0xFF, 0x0A]])
     do {
       _ = try Renderer(fileSystem: fs).render(directory: "/r/k")
       Issue.record("expected an error containing \(message)")

@@ -3,12 +3,22 @@ import Render
 /// A file tree in memory for loader tests: paths are absolute ("/repo/base/kustomization.yaml").
 struct InMemoryFileSystem: FileSystem {
   var files: [String: String]
+  /// Files that are not text, by path; listed in `files` too (with any text) to exist.
+  var bytes: [String: [UInt8]]
 
-  init(_ files: [String: String]) { self.files = files }
+  init(_ files: [String: String], bytes: [String: [UInt8]] = [:]) {
+    self.files = files.merging(bytes.mapValues { _ in "" }) { text, _ in text }
+    self.bytes = bytes
+  }
 
   func readFile(_ path: String) throws(RenderError) -> String {
     guard let text = files[path] else { throw RenderError(file: path, message: "cannot read file") }
     return text
+  }
+
+  func readBytes(_ path: String) throws(RenderError) -> [UInt8] {
+    if let data = bytes[path] { return data }
+    return Array(try readFile(path).utf8)
   }
 
   func isDirectory(_ path: String) -> Bool {

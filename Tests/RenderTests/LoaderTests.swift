@@ -56,16 +56,16 @@ import Testing
       name: "patch that matches nothing",
       files: ["/r/kustomization.yaml": "patches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: ghost}\n"],
       message: "no resource matches ConfigMap/ghost"),
-    // kustomize resolves this one (each overlay fixes its own references before they meet);
-    // release render, resolving references once at the top, must refuse it, never guess.
+    // Two generated ConfigMaps once named alike, in two namespaces, with different hashes: a
+    // ClusterRole sees both and no prefix or suffix tells them apart, so kustomize fails.
     Case(
-      name: "one base reused under two prefixes",
+      name: "a reference two objects could answer",
       files: [
-        "/r/kustomization.yaml": "resources: [a, b]\n", "/r/a/kustomization.yaml": "namePrefix: a-\nresources: [../base]\n",
-        "/r/b/kustomization.yaml": "namePrefix: b-\nresources: [../base]\n",
-        "/r/base/kustomization.yaml": "resources: [pod.yaml]\nconfigMapGenerator:\n- name: config\n  literals: [A=1]\n",
-        "/r/base/pod.yaml":
-          "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: c\n    image: x\n    envFrom: [{configMapRef: {name: config}}]\n",
+        "/r/kustomization.yaml": "resources: [a, b, role.yaml]\n",
+        "/r/a/kustomization.yaml": "namespace: a\nconfigMapGenerator:\n- name: config\n  literals: [A=1]\n",
+        "/r/b/kustomization.yaml": "namespace: b\nconfigMapGenerator:\n- name: config\n  literals: [A=2]\n",
+        "/r/role.yaml":
+          "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: read}\nrules:\n- resourceNames: [config]\n",
       ],
       message: "reference to ConfigMap \"config\" is ambiguous"),
     Case(

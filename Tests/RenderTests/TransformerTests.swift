@@ -27,7 +27,9 @@ import Testing
     var resources = [Resource(object: Self.deployment, origin: "d"), Resource(object: Self.namespace, origin: "n")]
     NameAffixTransformer(prefix: "a-", suffix: "-z").apply(to: &resources)
     #expect(resources[0].object.name == "a-web-z")
-    #expect(resources[0].previousIDs.map(\.name) == ["web"])
+    // Each a rename of its own, as in kustomize; both remembered for name references.
+    #expect(resources[0].previousIDs.map(\.name) == ["web", "a-web"])
+    #expect(resources[0].namePrefixes == ["a-"] && resources[0].nameSuffixes == ["-z"])
     #expect(resources[1].object.name == "ns")
   }
 
