@@ -48,7 +48,9 @@ public struct LintClusterReader: Sendable {
 
   /// The Deployment as a rollout of it would start now: at its live replicas where an HPA owns
   /// them, its own live pods (by the live selector, which cannot change), new if not running.
-  static func candidate(_ deployment: LintWorkload, live: Value?, autoscaled: Bool, pods: [NodePod], admittedPod: Value?) -> RolloutCandidate {
+  public static func candidate(
+    _ deployment: LintWorkload, live: Value?, autoscaled: Bool, pods: [NodePod], admittedPod: Value?
+  ) -> RolloutCandidate {
     let liveReplicas = autoscaled ? live?[path: ["spec", "replicas"]]?.intValue : nil
     let replicas = liveReplicas ?? deployment.object[path: ["spec", "replicas"]]?.intValue ?? 1
     let selector = (live ?? deployment.object)[path: ["spec", "selector"]]
