@@ -65,7 +65,9 @@ import Testing
         }
       }
       pods += own
-      candidates.append(LintClusterReader.candidate(deployment, live: live ? deployment.object : nil, autoscaled: false, pods: own, admittedPod: nil))
+      // Spelled out: in `live ? object : nil` the nil reads as Value.null (Value is ExpressibleByNilLiteral), a live object.
+      let liveObject: Value? = live ? .some(deployment.object) : .none
+      candidates.append(LintClusterReader.candidate(deployment, live: liveObject, autoscaled: false, pods: own, admittedPod: nil))
     }
     nodes += (0..<free).map { GPUNode(name: "spare-\($0)", allocatableGPUs: 1) }
     let budgets = input.objects(kind: "PodDisruptionBudget", groups: ["policy"]).map(PodDisruptionBudgetRule.init)

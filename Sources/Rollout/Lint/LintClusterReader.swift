@@ -55,7 +55,7 @@ public struct LintClusterReader: Sendable {
     let replicas = liveReplicas ?? deployment.object[path: ["spec", "replicas"]]?.intValue ?? 1
     let selector = (live ?? deployment.object)[path: ["spec", "selector"]]
     return RolloutCandidate(
-      id: deployment.id, replicas: Int(replicas), replicasFromAutoscaler: liveReplicas != nil, isNew: live == nil,
+      id: deployment.id, replicas: Int(replicas), replicasFromAutoscaler: liveReplicas != nil, isNew: live == nil || live == .null,
       placement: PodPlacement(pod: admittedPod ?? deployment.template), podLabels: deployment.podLabels,
       strategy: RolloutStrategy(deployment: deployment.object), readinessWindow: ReadinessWindow.of(podTemplate: deployment.template),
       pods: pods.filter { $0.namespace == deployment.namespace && LabelSelection.selector(selector, matches: $0.labels) })
