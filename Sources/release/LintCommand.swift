@@ -8,15 +8,20 @@ struct LintCommand: AsyncParsableCommand {
     commandName: "lint",
     abstract: "Check an environment for the pitfalls of GPU serving.",
     discussion: """
-      Reads the rendered objects, and the cluster where it answers, and reports each finding with
-      the object, the field, why it matters and what to do. Errors: an image tagged latest or
-      untagged; a GPU container without a readinessProbe; progressDeadlineSeconds shorter than
-      image pull (120 s allowed) plus the readiness window; nvidia.com/gpu limits different from
-      requests; an HPA Resource metric on nvidia.com/gpu. Warnings: no safe rollout step at the
-      live replicas and free GPUs (needs the cluster; skipped with a note without one); HPA
-      minReplicas below a PDB's minAvailable; nginx proxy timeouts shorter than the generation
-      time (the Deployment's release.dev/generation-seconds annotation, default 300 s); a
+      Reads the rendered objects, and the cluster where it answers, and reports each
+      finding with its object, field, why it matters and what to do.
+
+      Errors: an image tagged latest or untagged; a GPU container without a
+      readinessProbe; progressDeadlineSeconds shorter than image pull (120 s
+      allowed) plus the readiness window; nvidia.com/gpu limits unlike requests;
+      an HPA Resource metric on nvidia.com/gpu.
+
+      Warnings: no safe rollout step at the live replicas and free GPUs (needs
+      the cluster: skipped, saying why, without one); HPA minReplicas below a
+      PDB's minAvailable; nginx proxy timeouts shorter than the generation time
+      (the Deployment's release.dev/generation-seconds, default 300 s); a
       ReadWriteOnce volume mounted by a Deployment that may run several replicas.
+
       Exit 0: no errors (warnings are printed); 2: errors, or bad input.
       """)
 
