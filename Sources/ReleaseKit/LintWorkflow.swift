@@ -21,7 +21,8 @@ public enum LintWorkflow {
         reason = "the cluster could not be read: \(error)"
       }
     }
-    return linter.lint(environment: context.name, input: LintInput(objects: context.objects, settings: settings, cluster: cluster), noCluster: reason)
+    return linter.lint(
+      environment: context.name, input: LintInput(objects: context.objects, settings: settings, cluster: cluster), noCluster: reason)
   }
 
   /// For `apply`: lints, and throws bad input (exit 2, nothing changed) naming every error when

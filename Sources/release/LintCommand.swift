@@ -41,7 +41,8 @@ struct LintCommand: AsyncParsableCommand {
     var noClusterReason = "no cluster (--no-cluster)"
     if !noCluster {
       do {
-        session = try ClusterConnector(kubeconfig: global.kubeconfig, context: global.context).connect(context.config, repository: context.repository)
+        session = try ClusterConnector(kubeconfig: global.kubeconfig, context: global.context).connect(
+          context.config, repository: context.repository)
       } catch {
         // Lint must work where no cluster can be reached (CI, a laptop): the cluster's check is skipped, and says why.
         noClusterReason = "no cluster: \(error.message)"
@@ -59,7 +60,8 @@ struct LintCommand: AsyncParsableCommand {
         ? JSON.prettyString(LintReportFormat.json(report, cluster: session?.label)) + "\n"
         : LintReportFormat.text(report, cluster: session?.label))
     if report.hasErrors {
-      throw ReleaseFailure.badInput("lint found \(report.errors.count) error\(report.errors.count == 1 ? "" : "s") in environment \(environment)")
+      throw ReleaseFailure.badInput(
+        "lint found \(report.errors.count) error\(report.errors.count == 1 ? "" : "s") in environment \(environment)")
     }
   }
 }

@@ -15,7 +15,8 @@ import Testing
   static let cases: [Case] = [
     Case(name: "a limit alone: the request defaults to it", resources: "{limits: {nvidia.com/gpu: 1}}", expected: []),
     Case(name: "equal", resources: "{requests: {nvidia.com/gpu: 2}, limits: {nvidia.com/gpu: 2}}", expected: []),
-    Case(name: "a quoted count is the same count", resources: "{requests: {nvidia.com/gpu: \"1\"}, limits: {nvidia.com/gpu: 1}}", expected: []),
+    Case(
+      name: "a quoted count is the same count", resources: "{requests: {nvidia.com/gpu: \"1\"}, limits: {nvidia.com/gpu: 1}}", expected: []),
     Case(
       name: "request below limit", resources: "{requests: {nvidia.com/gpu: 1}, limits: {nvidia.com/gpu: 2}}",
       expected: ["\(resources).requests[\"nvidia.com/gpu\"]: container vllm: requests nvidia.com/gpu 1 but its limit is 2"]),

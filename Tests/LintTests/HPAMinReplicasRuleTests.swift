@@ -23,7 +23,8 @@ import Testing
     Case(name: "a percentage follows the replicas", yaml: f.deployment() + f.hpa(min: 1) + f.pdb("minAvailable: \"100%\""), expected: []),
     Case(name: "maxUnavailable is not a floor", yaml: f.deployment() + f.hpa(min: 1) + f.pdb("maxUnavailable: 0"), expected: []),
     Case(name: "a PDB over other pods", yaml: f.deployment() + f.hpa(min: 1) + f.pdb("minAvailable: 2", app: "embed"), expected: []),
-    Case(name: "a target not rendered here", yaml: f.deployment() + f.hpa(min: 1, target: "other") + f.pdb("minAvailable: 2"), expected: []),
+    Case(
+      name: "a target not rendered here", yaml: f.deployment() + f.hpa(min: 1, target: "other") + f.pdb("minAvailable: 2"), expected: []),
   ]
 
   @Test(arguments: cases) func flagsAnAutoscalingFloorBelowTheBudget(_ c: Case) throws {

@@ -58,7 +58,11 @@ enum LintFixtures {
     """
   }
 
-  static func hpa(min: Int? = 1, max: Int = 4, metrics: String = "[{type: Pods, pods: {metric: {name: gpu_cache_usage_perc}, target: {type: AverageValue, averageValue: \"0.7\"}}}]", target: String = "vllm") -> String {
+  static func hpa(
+    min: Int? = 1, max: Int = 4,
+    metrics: String = "[{type: Pods, pods: {metric: {name: gpu_cache_usage_perc}, target: {type: AverageValue, averageValue: \"0.7\"}}}]",
+    target: String = "vllm"
+  ) -> String {
     """
     ---
     apiVersion: autoscaling/v2

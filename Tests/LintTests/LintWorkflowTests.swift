@@ -47,10 +47,11 @@ import Testing
     #expect(cluster.candidates.map(\.isNew) == [false])
 
     let report = Linter().lint(environment: "test", input: LintInput(objects: rendered, cluster: cluster))
-    #expect(report.findings.map(LintFixtures.line) == [
-      "PodDisruptionBudget.policy/vllm in namespace llm spec.minAvailable: \(LintFixtures.vllm): 0 free GPUs on the 3 nodes its pods "
-        + "can land on; PDB minAvailable 3 of 3 replicas: no safe step"
-    ])
+    #expect(
+      report.findings.map(LintFixtures.line) == [
+        "PodDisruptionBudget.policy/vllm in namespace llm spec.minAvailable: \(LintFixtures.vllm): 0 free GPUs on the 3 nodes its pods "
+          + "can land on; PDB minAvailable 3 of 3 replicas: no safe step"
+      ])
     #expect(report.findings.map(\.severity) == [.warning])
   }
 
@@ -62,8 +63,9 @@ import Testing
   }
 
   @Test func applyIsStoppedByErrorsAndToldOfWarnings() throws {
-    let objects = try LintFixtures.objects(LintFixtures.deployment(image: "vllm/vllm-openai:latest", probe: nil) + LintFixtures.hpa(min: 1)
-      + LintFixtures.pdb("minAvailable: 2"))
+    let objects = try LintFixtures.objects(
+      LintFixtures.deployment(image: "vllm/vllm-openai:latest", probe: nil) + LintFixtures.hpa(min: 1)
+        + LintFixtures.pdb("minAvailable: 2"))
     let report = Linter().lint(environment: "staging", input: LintInput(objects: objects))
     #expect(report.findings.map(\.rule) == ["image-tag", "readiness-probe", "hpa-min-below-pdb"])
     do {
@@ -71,11 +73,12 @@ import Testing
       Issue.record("errors must stop the apply")
     } catch {
       #expect(error.exit == .badInput)
-      #expect(error.message == """
-        lint found 2 errors in environment staging; nothing was changed
-          \(LintFixtures.vllm): \(LintFixtures.containerPath).image: container vllm: image vllm/vllm-openai:latest uses the tag latest [image-tag]
-          \(LintFixtures.vllm): \(LintFixtures.containerPath).readinessProbe: GPU container vllm has no readinessProbe [readiness-probe]
-        """)
+      #expect(
+        error.message == """
+          lint found 2 errors in environment staging; nothing was changed
+            \(LintFixtures.vllm): \(LintFixtures.containerPath).image: container vllm: image vllm/vllm-openai:latest uses the tag latest [image-tag]
+            \(LintFixtures.vllm): \(LintFixtures.containerPath).readinessProbe: GPU container vllm has no readinessProbe [readiness-probe]
+          """)
     }
     let warningsOnly = LintReport(environment: "staging", findings: report.warnings)
     #expect(throws: Never.self) { try LintWorkflow.requireNoErrors(warningsOnly) }
@@ -95,18 +98,19 @@ import Testing
   @Test func printsEachFindingWithItsObjectFieldReasonAndFix() throws {
     let objects = try LintFixtures.objects(LintFixtures.deployment(deadline: 300))
     let report = Linter().lint(environment: "staging", input: LintInput(objects: objects), noCluster: "no cluster (--no-cluster)")
-    #expect(LintReportFormat.text(report, cluster: nil) == """
-      lint for staging: 1 error, 0 warnings
+    #expect(
+      LintReportFormat.text(report, cluster: nil) == """
+        lint for staging: 1 error, 0 warnings
 
-      error [progress-deadline] \(LintFixtures.vllm)
-        field:  spec.progressDeadlineSeconds
-        what:   progressDeadlineSeconds 300 is shorter than image pull (120 s allowed) + readiness window 330 s (initialDelaySeconds + periodSeconds × failureThreshold) = 450 s
-        why:    \(report.findings[0].why)
-        fix:    set spec.progressDeadlineSeconds to at least 450, with slack for a slow pull (e.g. 720)
+        error [progress-deadline] \(LintFixtures.vllm)
+          field:  spec.progressDeadlineSeconds
+          what:   progressDeadlineSeconds 300 is shorter than image pull (120 s allowed) + readiness window 330 s (initialDelaySeconds + periodSeconds × failureThreshold) = 450 s
+          why:    \(report.findings[0].why)
+          fix:    set spec.progressDeadlineSeconds to at least 450, with slack for a slow pull (e.g. 720)
 
-      skipped [pdb-safe-step]: no cluster (--no-cluster)
+        skipped [pdb-safe-step]: no cluster (--no-cluster)
 
-      """)
+        """)
     let json = LintReportFormat.json(report, cluster: nil)
     #expect(json["errors"] == 1)
     #expect(json[path: ["findings"]]?.arrayValue?.first?["field"] == "spec.progressDeadlineSeconds")

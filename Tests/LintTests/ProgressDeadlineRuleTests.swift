@@ -19,7 +19,9 @@ import Testing
     Case(name: "the default 600 s covers 450 s", yaml: f.deployment(deadline: nil), expected: []),
     Case(
       name: "300 s does not", yaml: f.deployment(deadline: 300),
-      expected: ["\(field): progressDeadlineSeconds 300 is shorter than image pull (120 s allowed) + readiness window 330 s \(window) = 450 s"]),
+      expected: [
+        "\(field): progressDeadlineSeconds 300 is shorter than image pull (120 s allowed) + readiness window 330 s \(window) = 450 s"
+      ]),
     Case(
       name: "a ten-minute load outgrows the default",
       yaml: f.deployment(deadline: nil, probe: "{httpGet: {path: /health, port: 8000}, initialDelaySeconds: 600}"),
@@ -29,7 +31,9 @@ import Testing
     Case(
       name: "probe defaults: period 10 s, 3 failures",
       yaml: f.deployment(deadline: 100, probe: "{httpGet: {path: /health, port: 8000}}"),
-      expected: ["\(field): progressDeadlineSeconds 100 is shorter than image pull (120 s allowed) + readiness window 30 s \(window) = 150 s"]),
+      expected: [
+        "\(field): progressDeadlineSeconds 100 is shorter than image pull (120 s allowed) + readiness window 30 s \(window) = 150 s"
+      ]),
     Case(
       name: "no probe: the pull alone", yaml: f.deployment(deadline: 100, probe: nil),
       expected: ["\(field): progressDeadlineSeconds 100 is shorter than image pull (120 s allowed) + no readiness window = 120 s"]),

@@ -28,7 +28,9 @@ import Testing
             spec:
               containers: [{name: tei, image: "tei:1.5", resources: {limits: {nvidia.com/gpu: 1}}}]
         """,
-      expected: ["StatefulSet.apps/embed in namespace llm spec.template.spec.containers[name=tei].readinessProbe: GPU container tei has no readinessProbe"]),
+      expected: [
+        "StatefulSet.apps/embed in namespace llm spec.template.spec.containers[name=tei].readinessProbe: GPU container tei has no readinessProbe"
+      ]),
     Case(
       name: "a GPU Job serves nothing",
       yaml: """

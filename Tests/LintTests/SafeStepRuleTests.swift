@@ -44,7 +44,9 @@ import Testing
       fixes: ["free one GPU or pass --allow-downtime"]),
     Case(
       name: "a new Deployment that does not fit", yaml: f.deployment(replicas: 3), free: 2, live: false,
-      expected: ["\(f.vllm) spec.replicas: \(f.vllm): 3 pods of a new Deployment need 3 GPUs; 2 free GPUs on the 2 nodes its pods can land on"],
+      expected: [
+        "\(f.vllm) spec.replicas: \(f.vllm): 3 pods of a new Deployment need 3 GPUs; 2 free GPUs on the 2 nodes its pods can land on"
+      ],
       fixes: ["free one GPU or lower replicas"]),
     Case(name: "a new Deployment that fits", yaml: f.deployment(replicas: 2), free: 2, live: false, expected: []),
   ]
@@ -61,7 +63,8 @@ import Testing
         for i in 0..<replicas {
           let node = GPUNode(name: "\(deployment.id.name)-node-\(i)", allocatableGPUs: 1)
           nodes.append(node)
-          own.append(NodePod(namespace: "llm", name: "\(deployment.id.name)-\(i)", labels: deployment.podLabels, nodeName: node.name, gpus: 1))
+          own.append(
+            NodePod(namespace: "llm", name: "\(deployment.id.name)-\(i)", labels: deployment.podLabels, nodeName: node.name, gpus: 1))
         }
       }
       pods += own

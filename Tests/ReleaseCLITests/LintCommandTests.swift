@@ -19,11 +19,13 @@ import Testing
     }
     let kustomization = tree.root + "/environments/staging/kustomization.yaml"
     let text = try String(contentsOfFile: kustomization, encoding: .utf8)
-    try text.replacingOccurrences(of: "newTag: v0.6.3", with: "newTag: latest").write(toFile: kustomization, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "newTag: v0.6.3", with: "newTag: latest").write(
+      toFile: kustomization, atomically: true, encoding: .utf8)
 
     let result = try ReleaseBinary.run(["lint", "staging", "--no-cluster", "--repo", tree.root])
     #expect(result.status == 2)
-    #expect(result.stdout.hasPrefix("lint for staging: 1 error, 0 warnings\n\nerror [image-tag] Deployment.apps/vllm in namespace llm-staging\n"))
+    #expect(
+      result.stdout.hasPrefix("lint for staging: 1 error, 0 warnings\n\nerror [image-tag] Deployment.apps/vllm in namespace llm-staging\n"))
     #expect(result.stdout.contains("field:  spec.template.spec.containers[name=vllm].image\n"))
     #expect(result.stderr == "error: lint found 1 error in environment staging\n")
 

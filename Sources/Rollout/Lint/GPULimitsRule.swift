@@ -24,15 +24,18 @@ public struct GPULimitsRule: LintRule {
     let limitField = resources.appending(.key("limits")).appending(.key(GPUCapacity.resource))
     let request = container.value[path: ["resources", "requests", GPUCapacity.resource]]
     let limit = container.value[path: ["resources", "limits", GPUCapacity.resource]]
-    let why = "GPUs cannot be shared or overcommitted: Kubernetes requires an extended resource's request to equal its limit and "
+    let why =
+      "GPUs cannot be shared or overcommitted: Kubernetes requires an extended resource's request to equal its limit and "
       + "in whole units, and refuses the pod template otherwise, so the apply fails at this object"
-    let fix = "set limits \(GPUCapacity.resource) to the whole number of GPUs each pod needs, and requests to the same (or leave "
+    let fix =
+      "set limits \(GPUCapacity.resource) to the whole number of GPUs each pod needs, and requests to the same (or leave "
       + "requests out: they default to the limit)"
     for (value, field) in [(request, requestField), (limit, limitField)] {
       guard let value else { continue }
       guard let quantity = Quantity(value), quantity.value >= 0, quantity.value.rounded() == quantity.value else {
         return finding(
-          workload.id, field, message: "container \(container.name): \(GPUCapacity.resource) \(Self.text(value)) is not a whole number of GPUs",
+          workload.id, field,
+          message: "container \(container.name): \(GPUCapacity.resource) \(LintText.written(value)) is not a whole number of GPUs",
           why: why, fix: fix)
       }
     }
@@ -48,15 +51,6 @@ public struct GPULimitsRule: LintRule {
         why: why, fix: fix)
     default:
       return nil
-    }
-  }
-
-  static func text(_ value: Value) -> String {
-    switch value {
-    case .string(let s): return "\"\(s)\""
-    case .int(let i): return String(i)
-    case .float(let d): return String(d)
-    default: return value.typeDescription
     }
   }
 }

@@ -19,7 +19,10 @@ public struct ImageTagRule: LintRule {
           message: "container \(container.name): \(problem)",
           why: "latest moves: pods started later (a rescheduled pod, an HPA scale-up) can run another build than their siblings, "
             + "a push changes nothing in git so release neither sees nor rolls it out, and a rollback cannot name the version to return to",
-          fix: "pin a version: a tag or digest in the environment's kustomization.yaml `images:` (newTag, digest), e.g. \(Self.name(image)):v1.2.3")
+          fix:
+            "pin a version: a tag or digest in the environment's kustomization.yaml `images:` (newTag, digest), "
+              + "e.g. \(Self.name(image)):v1.2.3"
+        )
       }
     }
   }

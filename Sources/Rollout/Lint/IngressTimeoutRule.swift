@@ -36,9 +36,11 @@ public struct IngressTimeoutRule: LintRule {
         let timeout = seconds ?? Self.nginxDefault
         guard timeout < needed else { continue }
         let written =
-          value == nil ? "\(timeout) s (ingress-nginx's default)"
-          : seconds == nil ? "\(GPULimitsRule.text(value ?? .null)) (not a number of seconds: ingress-nginx uses its default \(timeout) s)"
-          : "\(timeout) s"
+          value == nil
+          ? "\(timeout) s (ingress-nginx's default)"
+          : seconds == nil
+            ? "\(LintText.written(value ?? .null)) (not a number of seconds: ingress-nginx uses its default \(timeout) s)"
+            : "\(timeout) s"
         findings.append(
           finding(
             id, FieldPath([.key("metadata"), .key("annotations"), .key(key)]),
@@ -67,7 +69,7 @@ public struct IngressTimeoutRule: LintRule {
     guard let value = deployment.object.annotations[key], Self.seconds(value) == nil else { return nil }
     return finding(
       deployment.id, FieldPath([.key("metadata"), .key("annotations"), .key(key)]),
-      message: "\(key) \(GPULimitsRule.text(value)) is not a whole number of seconds; the default generation time is used instead",
+      message: "\(key) \(LintText.written(value)) is not a whole number of seconds; the default generation time is used instead",
       why: "the ingress timeout check measures the proxy in front of this Deployment against this number",
       fix: "write the longest generation in whole seconds, e.g. \"600\"")
   }
@@ -83,7 +85,8 @@ public struct IngressTimeoutRule: LintRule {
 
   /// ingress-nginx's by class (spec or the legacy annotation), or by its annotations when no class is written.
   static func isNginx(_ ingress: Value) -> Bool {
-    let className = ingress[path: ["spec", "ingressClassName"]]?.stringValue ?? ingress.annotations["kubernetes.io/ingress.class"]?.stringValue
+    let className =
+      ingress[path: ["spec", "ingressClassName"]]?.stringValue ?? ingress.annotations["kubernetes.io/ingress.class"]?.stringValue
     if let className { return className.contains("nginx") }
     return ingress.annotations.keys.contains { $0.hasPrefix(prefix) }
   }

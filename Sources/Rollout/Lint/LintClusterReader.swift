@@ -30,7 +30,9 @@ public struct LintClusterReader: Sendable {
       }
     }
     for pdb in input.objects(kind: "PodDisruptionBudget", groups: ["policy"]) {
-      if let id = pdb.resourceID { budgets[ResourceID(gvk: PlanInputsReader.pdbGVK, namespace: id.namespace, name: id.name)] = PodDisruptionBudgetRule(pdb) }
+      if let id = pdb.resourceID {
+        budgets[ResourceID(gvk: PlanInputsReader.pdbGVK, namespace: id.namespace, name: id.name)] = PodDisruptionBudgetRule(pdb)
+      }
     }
 
     var candidates: [RolloutCandidate] = []
@@ -39,7 +41,8 @@ public struct LintClusterReader: Sendable {
       let live = try await self.live(ResourceID(gvk: deployment.id.gvk, namespace: deployment.namespace, name: deployment.id.name))
       let (admitted, warning) = try await plan.admittedPod(deployment.object)
       if let warning { notes.append(warning) }
-      candidates.append(Self.candidate(deployment, live: live, autoscaled: !input.autoscalers(of: deployment).isEmpty, pods: pods, admittedPod: admitted))
+      candidates.append(
+        Self.candidate(deployment, live: live, autoscaled: !input.autoscalers(of: deployment).isEmpty, pods: pods, admittedPod: admitted))
     }
     return LintCluster(
       snapshot: ClusterSnapshot(nodes: nodes, pods: pods, budgets: budgets.sorted { $0.key < $1.key }.map(\.value)),

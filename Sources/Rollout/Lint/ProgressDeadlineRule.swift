@@ -20,7 +20,8 @@ public struct ProgressDeadlineRule: LintRule {
       let window = ReadinessWindow.of(podTemplate: deployment.template)?.components.seconds ?? 0
       let needed = pull + window
       guard deadline < needed else { return nil }
-      let probe = window > 0 ? "readiness window \(window) s (initialDelaySeconds + periodSeconds × failureThreshold)" : "no readiness window"
+      let probe =
+        window > 0 ? "readiness window \(window) s (initialDelaySeconds + periodSeconds × failureThreshold)" : "no readiness window"
       return finding(
         deployment.id, FieldPath([.key("spec"), .key("progressDeadlineSeconds")]),
         message: "progressDeadlineSeconds \(deadline)\(written == nil ? " (the default)" : "") is shorter than image pull "

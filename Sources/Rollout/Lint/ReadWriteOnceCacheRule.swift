@@ -34,7 +34,8 @@ public struct ReadWriteOnceCacheRule: LintRule {
           why: mode == "ReadWriteOncePod"
             ? "only one pod may use a ReadWriteOncePod volume: every other replica, and a rollout's new pod, stays Pending"
             : "a ReadWriteOnce volume attaches to one node: with one GPU per node the other replicas land elsewhere and stay in "
-              + "ContainerCreating (Multi-Attach error), so the Deployment never reaches its replicas and a rollout's surge pod never starts",
+              + "ContainerCreating (Multi-Attach error), so the Deployment never reaches its replicas and a rollout's surge pod "
+              + "never starts",
           fix: "use storage many nodes can mount (ReadOnlyMany or ReadWriteMany: NFS, CephFS, a multi-node CSI driver) for a shared "
             + "model cache, or give each pod its own cache")
       }

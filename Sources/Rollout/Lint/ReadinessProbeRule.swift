@@ -17,7 +17,8 @@ public struct ReadinessProbeRule: LintRule {
           workload.id, container.field.appending(.key("readinessProbe")),
           message: "GPU container \(container.name) has no readinessProbe",
           why: "a pod then counts as ready as soon as its container starts: the Service sends it requests for the minutes its model "
-            + "loads (they fail), a rolling update takes the next old pod down at once, so the PDB's capacity is gone, and no ETA can be given",
+            + "loads (they fail), a rolling update takes the next old pod down at once, so the PDB's capacity is gone, and no ETA "
+            + "can be given",
           fix: "add a readinessProbe on the model server's health endpoint (vLLM: httpGet /health, port 8000) with initialDelaySeconds "
             + "close to the model's load time")
       }
