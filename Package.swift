@@ -139,6 +139,10 @@ let package = Package(
       name: "RolloutPlanTests", dependencies: ["Rollout", "ReleaseKit", "Diff", "Kube", "KubeSim", "Manifest"],
       swiftSettings: strictness),
     .testTarget(
+      name: "LintTests",
+      dependencies: ["Rollout", "ReleaseKit", "Diff", "Kube", "KubeSim", "Manifest", "EnvironmentRepo"],
+      swiftSettings: strictness),
+    .testTarget(
       name: "ReleaseCLITests", dependencies: ["Manifest"], swiftSettings: strictness),
   ]
 )
