@@ -11,7 +11,8 @@ struct ApplyCommand: AsyncParsableCommand {
     commandName: "apply",
     abstract: "Apply the environment to its cluster and wait for it to roll out.",
     discussion: """
-      Renders, dry-runs every object on the server (any rejection: exit 2, nothing written), shows
+      Lints the environment (errors: exit 2, nothing written), renders, dry-runs every object on
+      the server (any rejection: exit 2, nothing written), shows
       the summary and asks (without a terminal, pass --yes), then applies in dependency order with
       server-side apply, under a per-environment lock (held: exit 5), recording the release in the
       cluster. Fields other managers set are taken over: git wins, and the output says which.
@@ -34,6 +35,9 @@ struct ApplyCommand: AsyncParsableCommand {
     let interactive = Console.stdinIsTerminal
     let name = context.name
     let outcome = try await session.run { api, clock in
+      // The pitfalls of GPU serving first: an error stops the apply before any write.
+      let lint = try await LintWorkflow.check(context, api: api)
+      for finding in lint.warnings { Console.warning("lint: \(finding.object): \(finding.field): \(finding.message) [\(finding.rule)]") }
       let runner = ReleaseRunner(api: api, clock: clock, wallClock: SystemWallClock(), observer: observer)
       do {
         return try await runner.apply(environment: name, rendered: context.objects, source: context.source, settings: settings) {

@@ -126,6 +126,20 @@ import Testing
     #expect(kubeconfig.stderr.contains("missing-config"), "\(kubeconfig.stderr)")
   }
 
+  @Test func applyStopsOnALintErrorBeforeAnyWrite() throws {
+    let tree = try Self.exampleRepo()
+    defer { tree.remove() }
+    let kustomization = tree.root + "/environments/staging/kustomization.yaml"
+    let text = try String(contentsOfFile: kustomization, encoding: .utf8)
+    try text.replacingOccurrences(of: "newTag: v0.6.3", with: "newTag: latest").write(toFile: kustomization, atomically: true, encoding: .utf8)
+    let apply = try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root)
+    #expect(apply.status == 2, "\(apply.stdout)\n\(apply.stderr)")
+    #expect(apply.stderr.contains("lint found") && apply.stderr.contains("latest"), "\(apply.stderr)")
+    #expect(!apply.stdout.contains("created"))
+    let status = try ReleaseBinary.run(["status", "staging"], in: tree.root)
+    #expect(status.stdout.contains("never applied"), "\(status.stdout)")
+  }
+
   @Test func versionIsPrinted() throws {
     let version = try ReleaseBinary.run(["--version"])
     #expect(version.status == 0)
