@@ -140,6 +140,19 @@ import Testing
     #expect(status.stdout.contains("never applied"), "\(status.stdout)")
   }
 
+  @Test func applyIsBlockedBeforeAnyChangeWhenNoGPUStepIsSafe() throws {
+    let tree = try Self.exampleRepo()
+    defer { tree.remove() }
+    #expect(try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root).status == 0)
+    // prod shares the embedded cluster: staging holds 2 of its 3 GPUs, prod needs 2.
+    let prod = try ReleaseBinary.run(["apply", "prod", "--yes"], in: tree.root)
+    #expect(prod.status == 5, "\(prod.stdout)\n\(prod.stderr)")
+    #expect(prod.stderr.contains("free"), "\(prod.stderr)")
+    #expect(!prod.stdout.contains("created"))
+    let status = try ReleaseBinary.run(["status", "prod"], in: tree.root)
+    #expect(status.stdout.contains("never applied"), "\(status.stdout)")
+  }
+
   @Test func versionIsPrinted() throws {
     let version = try ReleaseBinary.run(["--version"])
     #expect(version.status == 0)
