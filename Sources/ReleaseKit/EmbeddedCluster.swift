@@ -71,9 +71,14 @@ public struct EmbeddedCluster: Sendable {
   public func save(_ sim: KubeSim, scenarioSource: String) async throws(ReleaseFailure) {
     do {
       try await SimSnapshot.save(sim, to: stateFile)
-      try? Data(scenarioSource.utf8).write(to: URL(fileURLWithPath: scenarioFile))
     } catch {
       throw ReleaseFailure.badInput("\(error)")
+    }
+    // Without its scenario the saved state would reopen on the default nodes: a lost write is an error.
+    do {
+      try Data(scenarioSource.utf8).write(to: URL(fileURLWithPath: scenarioFile), options: .atomic)
+    } catch {
+      throw ReleaseFailure.badInput("\(PathDisplay.relativize(scenarioFile, to: "")): cannot save the embedded cluster's scenario: \(error.localizedDescription)")
     }
   }
 }
