@@ -61,7 +61,8 @@ public struct EnvironmentContext: Sendable {
   /// user@host (pid N), for the lock and the record.
   static func whoAmI() -> String {
     let env = ProcessInfo.processInfo.environment
-    let user = env["USER"] ?? env["LOGNAME"] ?? "uid\(getuid())"
+    let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+    let user = env["USER"] ?? env["LOGNAME"] ?? account ?? "uid\(getuid())"
     return "\(user)@\(ProcessInfo.processInfo.hostName) (pid \(getpid()))"
   }
 
