@@ -1,6 +1,6 @@
 public import Manifest
 
-/// The machine form of a change set. Schema (stable; `docs/diff-json.md`):
+/// The machine form of a change set. Schema (stable; documented in README, "Diff and apply"):
 /// `{environment, summary: {create, update, prune, unchanged}, objects: [{apiVersion, kind,
 /// namespace?, name, action, fields: [{path, change, old?, new?}]}]}`. Only changed objects are
 /// listed; Secret values never appear (their fields carry no old/new).
