@@ -30,7 +30,9 @@ public enum ManagedFields {
         let value = first.value.stringValue ?? YAMLWriter.scalarText(first.value)
         collect(child, path: path.appending(.element(key: first.key, value: value)), into: &paths)
       }
-      // `v:` (set elements) and multi-field keys are left alone: no rule below needs them.
+      // `v:` (set elements), multi-field keys and a key that is not JSON (servers always write
+      // JSON here) are left out: NoOpApply then falls back to the server's dry run; only a
+      // hand-added element under such a key would go unreported as foreign.
     }
   }
 }

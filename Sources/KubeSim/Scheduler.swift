@@ -102,7 +102,7 @@ extension SimCluster {
       return affinity
     }
     if let terms = pod[path: ["spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]]?.arrayValue,
-      !terms.isEmpty, !terms.contains(where: { Self.nodeSelectorTerm($0, matches: labels) })
+      !terms.isEmpty, !terms.contains(where: { LabelSelection.nodeSelectorTerm($0, matches: labels) })
     {
       return affinity
     }
@@ -128,23 +128,6 @@ extension SimCluster {
     let key = toleration["key"]?.stringValue ?? ""
     if op == "Exists" { return key.isEmpty || key == taint["key"]?.stringValue }
     return key == taint["key"]?.stringValue && (toleration["value"]?.stringValue ?? "") == (taint["value"]?.stringValue ?? "")
-  }
-
-  static func nodeSelectorTerm(_ term: Value, matches labels: [String: String]) -> Bool {
-    (term["matchExpressions"]?.arrayValue ?? []).allSatisfy { expression in
-      let key = expression["key"]?.stringValue ?? ""
-      let values = (expression["values"]?.arrayValue ?? []).compactMap(\.stringValue)
-      let actual = labels[key]
-      switch expression["operator"]?.stringValue {
-      case "In": return actual.map(values.contains) ?? false
-      case "NotIn": return !(actual.map(values.contains) ?? false)
-      case "Exists": return actual != nil
-      case "DoesNotExist": return actual == nil
-      case "Gt": return (actual.flatMap { Int($0) } ?? Int.min) > (values.first.flatMap { Int($0) } ?? Int.max)
-      case "Lt": return (actual.flatMap { Int($0) } ?? Int.max) < (values.first.flatMap { Int($0) } ?? Int.min)
-      default: return false
-      }
-    }
   }
 
   private mutating func bind(_ pod: Value, to node: String) {

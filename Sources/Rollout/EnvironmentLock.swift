@@ -52,8 +52,7 @@ public struct EnvironmentLock: Sendable {
         return nil
       } catch where error.isAlreadyExists {
         // Another apply created it between our read and our write: it won.
-        let current = try? await api.get(id)
-        throw locked(current)
+        throw await lostRace()
       } catch {
         throw RolloutError.api(error, doing: "creating lock Lease \(namespace)/\(name)")
       }
@@ -70,8 +69,7 @@ public struct EnvironmentLock: Sendable {
     do {
       _ = try await api.update(next, subresource: nil, options: WriteOptions(fieldManager: "release"))
     } catch where error.isConflict {
-      let current = try? await api.get(id)
-      throw locked(current)
+      throw await lostRace()
     } catch {
       throw RolloutError.api(error, doing: "taking lock Lease \(namespace)/\(name)")
     }
@@ -126,6 +124,15 @@ public struct EnvironmentLock: Sendable {
         "leaseTransitions": .int(transitions),
       ],
     ]
+  }
+
+  /// Another apply won the race for the lease: name it, or say why it could not be read.
+  func lostRace() async -> RolloutError {
+    do {
+      return locked(try await api.get(id))
+    } catch {
+      return .locked(environment: environment, holder: "another apply (lease unreadable: \(error))", since: "just now")
+    }
   }
 
   func locked(_ lease: Value?) -> RolloutError {

@@ -1,4 +1,5 @@
 public import Diff
+internal import Kube
 public import Manifest
 
 /// A Deployment whose pods this apply replaces (its pod template changes) or creates, with

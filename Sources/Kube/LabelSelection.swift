@@ -2,8 +2,8 @@ public import Manifest
 
 /// Label matching as the API server does it, over the object forms `release` reads: a
 /// `metav1.LabelSelector` (PodDisruptionBudgets, Deployments) and a node selector term
-/// (required node affinity). Pure; the planner decides with it which pods a budget covers
-/// and which nodes a pod can land on.
+/// (required node affinity). Pure; shared by the rollout planner (which pods a budget covers,
+/// which nodes a pod can land on) and the simulated scheduler, so both decide alike.
 public enum LabelSelection {
   /// `metadata.labels` as strings (non-string values are not labels the server would keep).
   public static func labels(of object: Value) -> [String: String] {
