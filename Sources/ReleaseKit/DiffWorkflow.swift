@@ -6,11 +6,16 @@ internal import Rollout
 /// `release diff`: the change set between git and the cluster, computed read-only.
 public enum DiffWorkflow {
   public static func changes(_ context: EnvironmentContext, api: any KubeAPI) async throws(ReleaseFailure) -> ChangeSet {
+    try await comparison(context, api: api).changeSet
+  }
+
+  /// The environment compared with its cluster, against the fields its last deployed release set.
+  public static func comparison(_ context: EnvironmentContext, api: any KubeAPI) async throws(ReleaseFailure) -> ClusterComparer.Result {
     do {
       let namespace = try recordNamespace(context)
       let records = try await ReleaseRecordStore(api: api, namespace: namespace, environment: context.name).all()
       let last = records.first { $0.status == .deployed }?.objects ?? []
-      return try await ClusterComparer(api: api).compare(environment: context.name, rendered: context.objects, lastApplied: last).changeSet
+      return try await ClusterComparer(api: api).compare(environment: context.name, rendered: context.objects, lastApplied: last)
     } catch let error as RolloutError {
       throw error.failure
     } catch let error as DiffError {

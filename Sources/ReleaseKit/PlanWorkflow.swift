@@ -12,20 +12,13 @@ public enum PlanWorkflow {
   }
 
   public static func plan(_ context: EnvironmentContext, api: any KubeAPI, allowDowntime: Bool) async throws(ReleaseFailure) -> Result {
+    let comparison = try await DiffWorkflow.comparison(context, api: api)
     do {
-      let namespace = try DiffWorkflow.recordNamespace(context)
-      let records = try await ReleaseRecordStore(api: api, namespace: namespace, environment: context.name).all()
-      let last = records.first { $0.status == .deployed }?.objects ?? []
-      let comparison = try await ClusterComparer(api: api).compare(environment: context.name, rendered: context.objects, lastApplied: last)
       let inputs = try await PlanInputsReader(api: api).read(comparison)
       let plan = RolloutPlanner(allowDowntime: allowDowntime).plan(environment: context.name, candidates: inputs.candidates, cluster: inputs.cluster)
       return Result(plan: plan, warnings: inputs.warnings)
-    } catch let error as RolloutError {
-      throw error.failure
-    } catch let error as DiffError {
-      throw error.failure
     } catch {
-      throw ReleaseFailure.badInput("\(error)")
+      throw error.failure
     }
   }
 }
