@@ -84,9 +84,13 @@ let package = Package(
       dependencies: ["CLibGit2"],
       swiftSettings: strictness),
     .target(
+      name: "Metrics",
+      dependencies: ["Kube", "Manifest"],
+      swiftSettings: strictness),
+    .target(
       name: "Rollout",
       dependencies: [
-        "Manifest", "Kube", "Diff", "CZlib",
+        "Manifest", "Kube", "Diff", "CZlib", "EnvironmentRepo", "Metrics",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strictness),
@@ -94,7 +98,7 @@ let package = Package(
     .target(
       name: "ReleaseKit",
       dependencies: [
-        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "Diff", "Rollout", "GitStore",
+        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "Diff", "Rollout", "GitStore", "Metrics",
       ],
       swiftSettings: strictness),
     .executableTarget(

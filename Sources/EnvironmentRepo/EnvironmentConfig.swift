@@ -4,8 +4,9 @@ import Manifest
 /// The schema grows with the rollout, health-gate and promotion work; today it names the cluster.
 public struct EnvironmentConfig: Sendable, Equatable {
   public enum Cluster: Sendable, Equatable {
-    /// The simulated cluster embedded in `release`; state under `.release/sim/` of the repo.
-    case embedded(scenario: String?)
+    /// The simulated cluster embedded in `release`; state under `.release/sim/` of the repo, or
+    /// `.release/sim/<name>/` for a named one (staging and prod on separate clusters, as for real).
+    case embedded(name: String?, scenario: String?)
     /// A real cluster through a kubeconfig context (`path` nil: $KUBECONFIG or ~/.kube/config).
     case kubeconfig(context: String, path: String?)
     /// The cluster `release` runs in (service-account token), e.g. the drift CronJob.
@@ -31,11 +32,14 @@ public struct EnvironmentConfig: Sendable, Equatable {
   public var records: Records
   /// `apply` deletes tracked objects no longer rendered, as `--prune` does.
   public var prune: Bool
+  /// Health gates, rollback and the metrics source.
+  public var rollout: RolloutConfig
 
-  public init(cluster: Cluster, records: Records = Records(), prune: Bool = false) {
+  public init(cluster: Cluster, records: Records = Records(), prune: Bool = false, rollout: RolloutConfig = RolloutConfig()) {
     self.cluster = cluster
     self.records = records
     self.prune = prune
+    self.rollout = rollout
   }
 
   /// Validates every field; unknown keys are errors so a typo cannot silently change behaviour.
@@ -47,13 +51,13 @@ public struct EnvironmentConfig: Sendable, Equatable {
       throw EnvironmentError(file: file, field: nil, line: error.line, message: error.message)
     }
     do {
-      (cluster, records, prune) = try Self.parse(document, file: file)
+      (cluster, records, prune, rollout) = try Self.parse(document, file: file)
     } catch {
       throw EnvironmentError(file: error.file, field: error.field, message: error.message)
     }
   }
 
-  private static func parse(_ document: Value, file: String) throws(FieldError) -> (Cluster, Records, Bool) {
+  private static func parse(_ document: Value, file: String) throws(FieldError) -> (Cluster, Records, Bool, RolloutConfig) {
     var fields = FieldReader(value: document, file: file, path: "")
     try fields.requireString("apiVersion", equalTo: Self.apiVersion)
     try fields.requireString("kind", equalTo: Self.kind)
@@ -68,8 +72,18 @@ public struct EnvironmentConfig: Sendable, Equatable {
       try recordFields.rejectUnknownKeys()
     }
     let prune = try fields.optionalBool("prune") ?? false
+    var rollout = try RolloutConfig.parse(
+      rollout: try fields.optionalMap("rollout"), gates: try fields.optionalList("gates"), metrics: try fields.optionalMap("metrics"), file: file)
     try fields.rejectUnknownKeys()
-    return (cluster, records, prune)
+    if case .embedded = cluster {
+      rollout.metrics = rollout.metrics ?? .embedded
+    } else if rollout.metrics == .embedded {
+      throw FieldError(file: file, field: "metrics.embedded", message: "only the embedded cluster has embedded metrics; name a prometheus url")
+    } else if rollout.metrics == nil, let gate = rollout.gates.first {
+      throw FieldError(
+        file: file, field: "gates", message: "gate \"\(gate.name)\" needs a metrics source: set metrics.prometheus.url")
+    }
+    return (cluster, records, prune, rollout)
   }
 
   private static func parseCluster(_ clusterFields: FieldReader, file: String) throws(FieldError) -> Cluster {
@@ -86,9 +100,15 @@ public struct EnvironmentConfig: Sendable, Equatable {
         message: "exactly one of embedded, kubeconfig or inCluster: true must be set (found \(chosen))")
     }
     if var embedded {
+      let name = try embedded.optionalString("name")
+      if let name, !Self.isClusterName(name) {
+        throw FieldError(
+          file: file, field: "cluster.embedded.name",
+          message: "\"\(name)\" is not a cluster name: lowercase letters, digits and '-', starting with a letter, at most 63")
+      }
       let scenario = try embedded.optionalString("scenario")
       try embedded.rejectUnknownKeys()
-      return .embedded(scenario: scenario)
+      return .embedded(name: name, scenario: scenario)
     } else if var kubeconfig {
       let context = try kubeconfig.requireString("context")
       let path = try kubeconfig.optionalString("path")
@@ -96,5 +116,11 @@ public struct EnvironmentConfig: Sendable, Equatable {
       return .kubeconfig(context: context, path: path)
     }
     return .inCluster
+  }
+
+  /// A name that is safe as a directory under `.release/sim/` (a DNS label).
+  static func isClusterName(_ name: String) -> Bool {
+    guard let first = name.unicodeScalars.first, ("a"..."z").contains(first), name.count <= 63 else { return false }
+    return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
   }
 }

@@ -76,6 +76,16 @@ public struct FieldReader: Sendable {
     return i
   }
 
+  /// An integer or a decimal (thresholds: `0.99`, `5`).
+  public mutating func optionalNumber(_ key: String) throws(FieldError) -> Double? {
+    guard let v = raw(key) else { return nil }
+    switch v {
+    case .int(let i): return Double(i)
+    case .float(let d) where d.isFinite: return d
+    default: throw typeError(key, expected: "a number", got: v)
+    }
+  }
+
   public mutating func optionalMap(_ key: String) throws(FieldError) -> FieldReader? {
     guard let v = raw(key) else { return nil }
     guard v.objectValue != nil else { throw typeError(key, expected: "a map", got: v) }

@@ -1,6 +1,8 @@
 public import Rollout
 internal import Diff
 internal import Kube
+internal import Foundation
+public import Manifest
 
 /// The line a person reads for each apply event; nil for events not worth a line.
 public enum ApplyEventText {
@@ -29,6 +31,37 @@ public enum ApplyEventText {
     case .rolledOut(let id, let elapsed):
       return ("\(id.gvk.kind.lowercased())/\(id.name): rolled out (\(elapsed.components.seconds)s)", false)
     case .recorded(let revision, let status): return ("release revision \(revision): \(status.rawValue)", false)
+    case .rolloutStarted(let id, let step, let steps, let eta):
+      let timing = eta.map { ", ETA \(duration($0))" } ?? ""
+      return ("\(name(id)): rolling out, \(step.summary) per step, \(steps) step\(steps == 1 ? "" : "s")\(timing)", false)
+    case .rolloutProgress(let id, let progress):
+      let pods = progress.pods.map { pod in
+        let loading = pod.loadingSeconds.map { seconds in " \(seconds)/\(pod.windowSeconds.map(String.init) ?? "?")s" } ?? ""
+        return "\(pod.name) \(pod.phase)\(loading)"
+      }.joined(separator: ", ")
+      let eta = progress.eta.map { ", ETA \(duration($0))" } ?? ""
+      return ("\(name(id)): step \(min(progress.stepsDone + 1, progress.steps))/\(progress.steps), \(progress.newReady)/\(progress.desired) new ready, "
+        + "\(progress.available) available, \(progress.oldPods) old\(eta)\(pods.isEmpty ? "" : " [\(pods)]")", false)
+    case .replanned(let id, let from, let to, let reason):
+      return ("\(name(id)): \(reason); switching from \(from.summary) to \(to.summary) per step within the disruption budget", true)
+    case .baking(let bake, let gates):
+      return ("baking for \(duration(bake))" + (gates.isEmpty ? " (pod health only)" : ": gates \(gates.joined(separator: ", ")) must hold"), false)
+    case .baked(let gates):
+      return (gates.isEmpty ? "bake passed" : "bake passed: \(gates.joined(separator: ", ")) held", false)
+    case .gateObserved(let failure):
+      return ("observe-only \(failure) (not acted on: the gate is in observe mode)", true)
+    case .gateFailed(let failure): return ("\(failure)", true)
+    case .rollingBack(let revision, let failure):
+      return ("\(failure.gate) failed: rolling back to revision \(revision)", true)
+    case .rolledBack(let revision): return ("rolled back: revision \(revision) is serving again", true)
     }
+  }
+
+  static func name(_ id: ResourceID) -> String { "\(id.gvk.kind.lowercased())/\(id.name)" }
+
+  /// `4m30s`, `45s`.
+  public static func duration(_ d: Duration) -> String {
+    let seconds = max(0, Int(d.components.seconds))
+    return seconds >= 60 ? "\(seconds / 60)m\(String(format: "%02d", seconds % 60))s" : "\(seconds)s"
   }
 }

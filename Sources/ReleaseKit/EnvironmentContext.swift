@@ -67,6 +67,6 @@ public struct EnvironmentContext: Sendable {
   }
 
   public var settings: ApplySettings {
-    ApplySettings(prune: config.prune, recordNamespace: config.records.namespace, historyMax: config.records.historyMax)
+    ApplySettings(prune: config.prune, recordNamespace: config.records.namespace, historyMax: config.records.historyMax, rollout: config.rollout)
   }
 }

@@ -8,9 +8,11 @@ extension RolloutError {
     switch self {
     case .preflight, .recordTooLarge, .corruptRecord, .missingRecordNamespace, .api:
       return ReleaseFailure(exit: .badInput, message: description)
-    case .locked, .blocked:
+    case .locked, .blocked, .frozen:
       return ReleaseFailure(exit: .blocked, message: description)
-    case .applyFailed, .rolloutFailed:
+    case .rolledBack:
+      return ReleaseFailure(exit: .rolledBack, message: description)
+    case .applyFailed, .rolloutFailed, .gateFailed, .rollbackFailed:
       return ReleaseFailure(exit: .rollbackFailed, message: description)
     }
   }

@@ -17,6 +17,18 @@ public enum ApplyEvent: Sendable {
   case progress(ResourceID, WorkloadProgress, elapsed: Duration)
   case rolledOut(ResourceID, elapsed: Duration)
   case recorded(revision: Int, status: ReleaseStatus)
+  /// A rolling Deployment's plan as it starts: its step, how many, and the ETA.
+  case rolloutStarted(ResourceID, RolloutStep, steps: Int, eta: Duration?)
+  case rolloutProgress(ResourceID, RolloutProgress)
+  /// A surge pod could not be placed; the rollout continues in place within the budget.
+  case replanned(ResourceID, from: RolloutStep, to: RolloutStep, reason: String)
+  case baking(Duration, gates: [String])
+  case baked(gates: [String])
+  /// A gate in observe mode failed: reported, nothing rolled back.
+  case gateObserved(GateFailure)
+  case gateFailed(GateFailure)
+  case rollingBack(toRevision: Int, because: GateFailure)
+  case rolledBack(toRevision: Int)
 }
 
 /// Receives apply events. `Sendable` because the apply reports from concurrent tasks.

@@ -1,3 +1,5 @@
+public import EnvironmentRepo
+
 /// How one `apply` behaves; from the command line and release.yaml.
 public struct ApplySettings: Sendable {
   /// Delete tracked objects that are no longer rendered (after the rest is applied).
@@ -11,11 +13,21 @@ public struct ApplySettings: Sendable {
   public var fieldManager: String
   /// How long the lock outlives a holder that stopped renewing it.
   public var lockDuration: Duration
+  /// Health gates, what a failure leads to, frozen pins.
+  public var rollout: RolloutConfig
+  /// A single replica may be replaced in place (the service is down meanwhile).
+  public var allowDowntime: Bool
+  /// Roll out a version even if it was rolled back before.
+  public var unfreeze: Bool
 
   public init(
     prune: Bool = false, dryRun: Bool = false, recordNamespace: String? = nil, historyMax: Int = 10,
-    fieldManager: String = "release", lockDuration: Duration = .seconds(60)
+    fieldManager: String = "release", lockDuration: Duration = .seconds(60), rollout: RolloutConfig = RolloutConfig(),
+    allowDowntime: Bool = false, unfreeze: Bool = false
   ) {
+    self.rollout = rollout
+    self.allowDowntime = allowDowntime
+    self.unfreeze = unfreeze
     self.prune = prune
     self.dryRun = dryRun
     self.recordNamespace = recordNamespace

@@ -12,18 +12,10 @@ struct LockedApply: Sendable {
   let store: ReleaseRecordStore
   let settings: ApplySettings
 
-  func run(record initial: ReleaseRecord, records: [ReleaseRecord], comparison: ClusterComparer.Result) async throws(RolloutError)
-    -> ApplyOutcome
+  func run(record initial: ReleaseRecord, records: [ReleaseRecord], comparison: ClusterComparer.Result, plan: RolloutPlan)
+    async throws(RolloutError) -> ApplyOutcome
   {
     let heartbeat = LeaseHeartbeat(lock: lock, every: settings.lockDuration / 3, clock: runner.clock, observer: runner.observer)
-    return try await body(record: initial, records: records, comparison: comparison, heartbeat: heartbeat)
-  }
-
-  private func body(
-    record initial: ReleaseRecord, records: [ReleaseRecord], comparison: ClusterComparer.Result, heartbeat: LeaseHeartbeat
-  ) async throws(RolloutError)
-    -> ApplyOutcome
-  {
     let observer = runner.observer
     for interrupted in records where interrupted.status == .pending {
       var superseded = interrupted
@@ -38,47 +30,85 @@ struct LockedApply: Sendable {
     try await store.create(record)
 
     let changes = comparison.changeSet
-    let actions = Dictionary(changes.objects.map { ($0.id, $0.action) }, uniquingKeysWith: { a, _ in a })
-    let applier = ObjectApplier(api: runner.api, fieldManager: settings.fieldManager, clock: runner.clock)
+    let rollout = SteeredRollout(comparison: comparison, plan: plan)
     do {
-      let ordered = ApplyOrder.sorted(comparison.desired.map(\.applied))
-      let byID = Dictionary(comparison.desired.compactMap { d in d.applied.resourceID.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
-      _ = try await applier.apply(
-        ordered.compactMap { $0.resourceID.flatMap { byID[$0] } }, actions: actions, observer: observer, heartbeat: { await heartbeat.beat() })
-      for (id, takeovers) in comparison.takeovers.sorted(by: { $0.key < $1.key }) {
-        await observer.report(.tookOver(id, takeovers))
-      }
-      let orphans = changes.objects.filter { $0.action == .prune }.map(\.id)
-      if settings.prune {
-        try await applier.prune(orphans, observer: observer)
-      } else if !orphans.isEmpty {
-        await observer.report(.notPruned(orphans))
-      }
-      let workloads = changes.objects.filter {
-        ($0.action == .create || $0.action == .update) && WorkloadProgress.tracks(kind: $0.id.gvk.kind, group: $0.id.gvk.group)
-      }.map(\.id)
-      try await runner.waiter.waitForRollout(
-        of: workloads, api: runner.api, clock: runner.clock, observer: observer, heartbeat: { await heartbeat.beat() })
+      try await apply(rollout, changes: changes, heartbeat: heartbeat)
+      try await executor(bake: true).run(rollout.workloads, heartbeat: { await heartbeat.beat() })
     } catch {
-      record.status = .failed
-      record.finishedAt = runner.wallClock.now()
-      record.note = "\(error)"
+      guard case .gateFailed(let failure) = error else {
+        try await finish(&record, .failed, note: "\(error)")
+        throw error
+      }
+      await observer.report(.gateFailed(failure))
+      guard settings.rollout.onFailure == .rollback, let previous = records.first(where: { $0.status == .deployed }) else {
+        // Nothing to go back to (or the environment says stop): leave it, with git's strategy back.
+        do {
+          try await executor(bake: false).restore(rollout.workloads.filter { $0.entry != nil && !$0.isNew })
+        } catch {
+          await observer.report(.warning("could not put git's rollout strategy back (diff shows it until the next apply): \(error)"))
+        }
+        try await finish(&record, .failed, note: "\(failure)")
+        throw error
+      }
+      record.note = "\(failure); rolling back to revision \(previous.revision)"
       try await store.update(record)
-      await observer.report(.recorded(revision: record.revision, status: .failed))
-      throw error
+      await observer.report(.rollingBack(toRevision: previous.revision, because: failure))
+      let created = changes.objects.filter { $0.action == .create }.map(\.id)
+      do {
+        try await AutomaticRollback(locked: self, heartbeat: heartbeat).run(to: previous, records: records, removing: created)
+      } catch {
+        try await finish(&record, .failed, note: "\(failure); the rollback to revision \(previous.revision) failed: \(error)")
+        throw RolloutError.rollbackFailed(failure, toRevision: previous.revision, reason: "\(error)")
+      }
+      if settings.rollout.freezePins { record.frozenPins = rollout.pinsOfRollingDeployments }
+      try await finish(&record, .rolledBack, note: "\(failure); rolled back to revision \(previous.revision)")
+      await observer.report(.rolledBack(toRevision: previous.revision))
+      throw RolloutError.rolledBack(failure, failedRevision: record.revision, toRevision: previous.revision)
     }
     for previous in records where previous.status == .deployed {
       var superseded = previous
       superseded.status = .superseded
       try await store.update(superseded)
     }
-    record.status = .deployed
-    record.finishedAt = runner.wallClock.now()
-    record.note = "applied \(record.objects.count) objects: \(changes.count(.create)) created, \(changes.count(.update)) updated"
-      + (settings.prune ? ", \(changes.count(.prune)) pruned" : "")
-    try await store.update(record)
-    await observer.report(.recorded(revision: record.revision, status: .deployed))
+    try await finish(
+      &record, .deployed,
+      note: "applied \(record.objects.count) objects: \(changes.count(.create)) created, \(changes.count(.update)) updated"
+        + (settings.prune ? ", \(changes.count(.prune)) pruned" : ""))
     try await store.trim(keep: settings.historyMax)
     return .applied(record, changes)
+  }
+
+  /// Writes the objects (rolling Deployments with the plan's step as their strategy), reports
+  /// takeovers, prunes when asked.
+  func apply(_ rollout: SteeredRollout, changes: ChangeSet, heartbeat: LeaseHeartbeat) async throws(RolloutError) {
+    let observer = runner.observer
+    let actions = Dictionary(changes.objects.map { ($0.id, $0.action) }, uniquingKeysWith: { a, _ in a })
+    let applier = ObjectApplier(api: runner.api, fieldManager: settings.fieldManager, clock: runner.clock)
+    _ = try await applier.apply(rollout.ordered, actions: actions, observer: observer, heartbeat: { await heartbeat.beat() })
+    for (id, takeovers) in rollout.comparison.takeovers.sorted(by: { $0.key < $1.key }) {
+      await observer.report(.tookOver(id, takeovers))
+    }
+    let orphans = changes.objects.filter { $0.action == .prune }.map(\.id)
+    if settings.prune {
+      try await applier.prune(orphans, observer: observer)
+    } else if !orphans.isEmpty {
+      await observer.report(.notPruned(orphans))
+    }
+  }
+
+  func executor(bake: Bool) -> RolloutExecutor {
+    var executor = RolloutExecutor(
+      api: runner.api, clock: runner.clock, observer: runner.observer, fieldManager: settings.fieldManager, policy: settings.rollout,
+      metrics: runner.metrics, wallClock: runner.wallClock)
+    executor.bake = bake
+    return executor
+  }
+
+  func finish(_ record: inout ReleaseRecord, _ status: ReleaseStatus, note: String) async throws(RolloutError) {
+    record.status = status
+    record.finishedAt = runner.wallClock.now()
+    record.note = note
+    try await store.update(record)
+    await runner.observer.report(.recorded(revision: record.revision, status: status))
   }
 }

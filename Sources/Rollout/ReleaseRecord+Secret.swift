@@ -83,5 +83,8 @@ extension ReleaseRecord {
       dirty: body["dirty"]?.boolValue ?? false, manifestDigest: body["manifestDigest"]?.stringValue ?? "",
       startedAt: started, finishedAt: Self.date(body["finishedAt"]?.stringValue), appliedBy: body["appliedBy"]?.stringValue ?? "",
       takeovers: takeovers, note: body["note"]?.stringValue ?? "", objects: body["objects"]?.arrayValue ?? [])
+    for (deployment, pins) in body["frozenPins"]?.objectValue ?? [:] {
+      frozenPins[deployment] = (pins.arrayValue ?? []).compactMap(\.stringValue)
+    }
   }
 }

@@ -22,6 +22,9 @@ public struct ReleaseRecord: Sendable, Equatable {
   public var note: String
   /// The objects as applied (tracking label included).
   public var objects: [Value]
+  /// After an automatic rollback: each rolled-back Deployment (`ns/name`) and the pins of the
+  /// version that failed, refused until a commit changes them.
+  public var frozenPins: [String: [String]] = [:]
 
   public init(
     environment: String, revision: Int, status: ReleaseStatus, commit: String?, dirty: Bool, manifestDigest: String,
@@ -49,6 +52,9 @@ public struct ReleaseRecord: Sendable, Equatable {
       "startedAt": .string(Self.timestamp(startedAt)), "finishedAt": finishedAt.map { .string(Self.timestamp($0)) } ?? .null,
       "appliedBy": .string(appliedBy), "objects": .int(Int64(objects.count)), "note": .string(note),
     ]
+    if !frozenPins.isEmpty {
+      value["frozenPins"] = .object(.init(uniqueKeysWithValues: frozenPins.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(Value.string))) }))
+    }
     value["takeovers"] = .array(takeovers.keys.sorted().flatMap { id in
       (takeovers[id] ?? []).map { ["object": .string(id.description), "field": .string($0.field), "manager": .string($0.manager)] as Value }
     })

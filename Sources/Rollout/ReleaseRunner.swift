@@ -2,6 +2,7 @@ public import Diff
 internal import Foundation
 public import Kube
 public import Manifest
+public import Metrics
 
 /// One `apply` from start to end: preflight (compare and dry-run everything, check the record
 /// fits) before any write; then lock, record, apply in order, prune, wait for the rollout,
@@ -12,14 +13,17 @@ public struct ReleaseRunner: Sendable {
   public let clock: any Clock<Duration>
   public let wallClock: any WallClock
   public let observer: any ApplyObserver
-  public let waiter: any RolloutWaiter
+  /// Where metric gates are evaluated; nil: configured gates see no data.
+  public let metrics: (any MetricsSource)?
 
-  public init(api: any KubeAPI, clock: any Clock<Duration>, wallClock: any WallClock, observer: any ApplyObserver, waiter: any RolloutWaiter = PlainRolloutWaiter()) {
+  public init(
+    api: any KubeAPI, clock: any Clock<Duration>, wallClock: any WallClock, observer: any ApplyObserver, metrics: (any MetricsSource)? = nil
+  ) {
     self.api = api
     self.clock = clock
     self.wallClock = wallClock
     self.observer = observer
-    self.waiter = waiter
+    self.metrics = metrics
   }
 
   /// `confirm` sees the change set and the fields to be taken over; false stops without writing.
@@ -31,6 +35,13 @@ public struct ReleaseRunner: Sendable {
     let store = ReleaseRecordStore(api: api, namespace: namespace, environment: environment)
     var records = try await store.all()
     var comparison = try await compare(environment, rendered, records: records, manager: settings.fieldManager)
+    // A Deployment with no GPU- and PDB-safe step would stall or break its budget: exit 5
+    // before any change; so does a version that was rolled back before.
+    var plan = try await self.plan(environment, comparison, settings: settings)
+    if !settings.unfreeze {
+      let frozen = FrozenPinCheck.refusals(comparison, records: records)
+      if !frozen.isEmpty { throw RolloutError.frozen(reasons: frozen) }
+    }
     let recordNamespaceLive = try await exists(namespace)
     let createsRecordNamespace = comparison.desired.contains { $0.applied.kind == "Namespace" && $0.applied.name == namespace }
     if !recordNamespaceLive && !createsRecordNamespace { throw RolloutError.missingRecordNamespace(namespace) }
@@ -58,10 +69,11 @@ public struct ReleaseRunner: Sendable {
       if latest.first?.revision != records.first?.revision {
         records = latest
         comparison = try await compare(environment, rendered, records: records, manager: settings.fieldManager)
+        plan = try await self.plan(environment, comparison, settings: settings)
         record = makeRecord(environment, revision: (records.first?.revision ?? 0) + 1, comparison: comparison, source: source)
       }
       let locked = LockedApply(runner: self, lock: lock, store: store, settings: settings)
-      outcome = .success(try await locked.run(record: record, records: records, comparison: comparison))
+      outcome = .success(try await locked.run(record: record, records: records, comparison: comparison, plan: plan))
     } catch {
       outcome = .failure(error)
     }
@@ -82,6 +94,16 @@ public struct ReleaseRunner: Sendable {
     } catch {
       throw RolloutError.preflight(error)
     }
+  }
+
+  /// The rollout plan for this comparison; throws `.blocked` when a Deployment has no safe step.
+  func plan(_ environment: String, _ comparison: ClusterComparer.Result, settings: ApplySettings, blockedIsError: Bool = true)
+    async throws(RolloutError) -> RolloutPlan
+  {
+    let inputs = try await PlanInputsReader(api: api, fieldManager: settings.fieldManager).read(comparison)
+    let plan = RolloutPlanner(allowDowntime: settings.allowDowntime).plan(environment: environment, candidates: inputs.candidates, cluster: inputs.cluster)
+    if blockedIsError && plan.isBlocked { throw RolloutError.blocked(reasons: plan.blockedReasons) }
+    return plan
   }
 
   func makeRecord(_ environment: String, revision: Int, comparison: ClusterComparer.Result, source: ReleaseSource) -> ReleaseRecord {

@@ -5,6 +5,8 @@ public enum ReleaseStatus: String, Sendable, Equatable, CaseIterable {
   /// The environment's current release.
   case deployed
   case failed
+  /// Failed its health gates; the release before it was re-applied automatically.
+  case rolledBack
   /// Replaced by a later release, or an interrupted apply that a later one took over.
   case superseded
 }

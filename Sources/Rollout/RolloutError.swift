@@ -19,6 +19,15 @@ public enum RolloutError: Error, Sendable, CustomStringConvertible {
   case applyFailed(id: ResourceID, error: KubeError, applied: [ResourceID])
   /// The workloads did not finish rolling out (exit 4 until automatic rollback exists).
   case rolloutFailed(reasons: [String])
+  /// A gate failed and the environment was left as the rollout left it (`onFailure: stop`, or
+  /// no earlier release to go back to) (exit 4).
+  case gateFailed(GateFailure)
+  /// A gate failed and the last good release was re-applied and is healthy (exit 3).
+  case rolledBack(GateFailure, failedRevision: Int, toRevision: Int)
+  /// A gate failed and so did the rollback to the last good release (exit 4).
+  case rollbackFailed(GateFailure, toRevision: Int, reason: String)
+  /// The version git asks for was rolled back before and its pins are frozen (exit 5).
+  case frozen(reasons: [String])
   /// GPU capacity and disruption budgets leave a Deployment no safe step; found before any
   /// change (exit 5). One reason per blocked Deployment, with the numbers.
   case blocked(reasons: [String])
@@ -45,6 +54,16 @@ public enum RolloutError: Error, Sendable, CustomStringConvertible {
     case .rolloutFailed(let reasons):
       return "rollout did not complete: " + reasons.joined(separator: "; ")
         + ". No automatic rollback yet: inspect with `release status` and `kubectl rollout undo`, or apply a fixed commit"
+    case .gateFailed(let failure):
+      return "rollout did not complete: \(failure). The environment is left as the rollout left it: "
+        + "inspect with `release status`, then apply a fixed commit or `release rollback`"
+    case .rolledBack(let failure, let failed, let to):
+      return "\(failure); rolled back automatically: revision \(failed) failed, revision \(to) is serving again"
+    case .rollbackFailed(let failure, let to, let reason):
+      return "\(failure); the automatic rollback to revision \(to) failed too: \(reason). "
+        + "The environment is part-way: inspect with `release status` and `kubectl get pods`"
+    case .frozen(let reasons):
+      return "refusing a version that was rolled back, nothing was changed: " + reasons.joined(separator: "; ")
     case .blocked(let reasons):
       return "no safe rollout step, nothing was changed: " + reasons.joined(separator: "; ")
     }

@@ -24,27 +24,26 @@ struct ApplyCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Stop after the preflight and the summary; write nothing.") var dryRun = false
   @Flag(name: .long, help: "Delete tracked objects that are no longer rendered (or prune: true in release.yaml).") var prune = false
   @Flag(name: .long, help: "Let a single replica be replaced in place, taking the service down meanwhile.") var allowDowntime = false
+  @Flag(name: .long, help: "Roll out a version even though it was rolled back before (its pins are frozen).") var unfreeze = false
 
   func run() async throws {
     let (context, session) = try await global.open(environment)
     var configured = context.settings
     configured.prune = configured.prune || prune
     configured.dryRun = dryRun
+    configured.allowDowntime = allowDowntime
+    configured.unfreeze = unfreeze
     let settings = configured
     let observer = PrintingObserver()
     let confirmYes = yes
-    let allowDowntime = self.allowDowntime
     let interactive = Console.stdinIsTerminal
     let name = context.name
     let outcome = try await session.run { api, clock in
       // The pitfalls of GPU serving first: an error stops the apply before any write.
       let lint = try await LintWorkflow.check(context, api: api)
       for finding in lint.warnings { Console.warning("lint: \(finding.object): \(finding.field): \(finding.message) [\(finding.rule)]") }
-      // A Deployment with no GPU- and PDB-safe step would stall or break its budget: exit 5
-      // before any change. (The plan is not executed step by step yet; see `release plan`.)
-      let plan = try await PlanWorkflow.plan(context, api: api, allowDowntime: allowDowntime)
-      if plan.plan.isBlocked { throw RolloutError.blocked(reasons: plan.plan.blockedReasons).failure }
-      let runner = ReleaseRunner(api: api, clock: clock, wallClock: SystemWallClock(), observer: observer)
+      let runner = ReleaseRunner(
+        api: api, clock: clock, wallClock: SystemWallClock(), observer: observer, metrics: try session.metricsSource(context.config))
       do {
         return try await runner.apply(environment: name, rendered: context.objects, source: context.source, settings: settings) {
           changes, takeovers in

@@ -5,8 +5,8 @@ import Testing
   let header = "apiVersion: release.dev/v1alpha1\nkind: Environment\n"
 
   @Test(arguments: [
-    ("cluster:\n  embedded: {}\n", EnvironmentConfig.Cluster.embedded(scenario: nil)),
-    ("cluster:\n  embedded: {scenario: gpus.yaml}\n", .embedded(scenario: "gpus.yaml")),
+    ("cluster:\n  embedded: {}\n", EnvironmentConfig.Cluster.embedded(name: nil, scenario: nil)),
+    ("cluster:\n  embedded: {scenario: gpus.yaml}\n", .embedded(name: nil, scenario: "gpus.yaml")),
     ("cluster:\n  kubeconfig: {context: prod-us}\n", .kubeconfig(context: "prod-us", path: nil)),
     ("cluster:\n  inCluster: true\n", .inCluster),
   ])
@@ -15,7 +15,7 @@ import Testing
   }
 
   @Test(arguments: [
-    ("cluster:\n  embedded: {}\nrollout: {}\n", "release.yaml: rollout: unknown field"),
+    ("cluster:\n  embedded: {}\nrollouts: {}\n", "release.yaml: rollouts: unknown field"),
     ("cluster:\n  embeded: {}\n", "release.yaml: cluster.embeded: unknown field"),
     ("cluster:\n  kubeconfig: {}\n", "release.yaml: cluster.kubeconfig.context: required field is missing"),
     ("cluster:\n  kubeconfig: {context: [a]}\n", "release.yaml: cluster.kubeconfig.context: expected a string, got a list"),

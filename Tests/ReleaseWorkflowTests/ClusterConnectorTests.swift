@@ -39,7 +39,7 @@ import Testing
   @Test func theGlobalFlagsOverrideAnEmbeddedCluster() throws {
     let path = try Self.kubeconfig(insecure: false)
     let session = try ClusterConnector(kubeconfig: path, environment: ["HOME": "/nonexistent"])
-      .connect(EnvironmentConfig(cluster: .embedded(scenario: nil)), repository: Self.repository)
+      .connect(EnvironmentConfig(cluster: .embedded(name: nil, scenario: nil)), repository: Self.repository)
     #expect(session.label.hasPrefix("context prod-us"))
     #expect(session.warnings.isEmpty)
   }
@@ -56,7 +56,7 @@ import Testing
     }
     do {
       _ = try ClusterConnector(kubeconfig: "/nonexistent/config", environment: [:])
-        .connect(EnvironmentConfig(cluster: .embedded(scenario: nil)), repository: Self.repository)
+        .connect(EnvironmentConfig(cluster: .embedded(name: nil, scenario: nil)), repository: Self.repository)
       Issue.record("a missing kubeconfig connected")
     } catch {
       #expect(error.exit == .badInput)
