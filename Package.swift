@@ -137,7 +137,7 @@ let package = Package(
     .testTarget(name: "DiffTests", dependencies: ["Diff", "Manifest"], swiftSettings: strictness),
     .testTarget(
       name: "ReleaseWorkflowTests",
-      dependencies: ["ReleaseKit", "Rollout", "Diff", "Kube", "KubeSim", "KubeSimServer", "Manifest", "EnvironmentRepo"],
+      dependencies: ["ReleaseKit", "Rollout", "Diff", "Kube", "KubeSim", "KubeSimServer", "Manifest", "EnvironmentRepo", "Metrics"],
       swiftSettings: strictness),
     .testTarget(
       name: "RolloutPlanTests", dependencies: ["Rollout", "ReleaseKit", "Diff", "Kube", "KubeSim", "Manifest"],

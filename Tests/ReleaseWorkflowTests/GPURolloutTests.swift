@@ -4,6 +4,7 @@ import Foundation
 import Kube
 import KubeSim
 import Manifest
+import Metrics
 import ReleaseKit
 import Rollout
 import Testing
@@ -50,5 +51,127 @@ import Testing
     #expect(after.isEmpty, "\(text)")
     let live = try await Self.deployment(harness)
     #expect(live[path: ["spec", "strategy", "rollingUpdate", "maxSurge"]] == 1)
+  }
+}
+
+/// Answers every query with fixed samples (or none), counting the queries it was asked.
+actor FixedMetrics: MetricsSource {
+  let samples: [MetricSample]
+  private(set) var asked: [String] = []
+  init(_ values: [Double]) { samples = values.enumerated().map { MetricSample(labels: ["pod": "vllm-\($0.offset)"], value: $0.element) } }
+  func query(_ query: String, at time: Date) async throws(MetricsError) -> [MetricSample] {
+    asked.append(query)
+    return samples
+  }
+}
+
+/// Bad versions are rolled back automatically, and the bad pins refused afterwards.
+@Suite struct AutomaticRollbackTests {
+  static let selector = ["app": "vllm"]
+
+  @Test(arguments: [
+    ("v0.6.4-crash", "crash-loop"), ("v0.6.4-oom", "oom-killed"), ("v0.6.4-never-ready", "readiness"), ("v0.6.4-pullerror", "image-pull"),
+  ])
+  func aBadVersionIsRolledBackToThePreviousOne(tag: String, gate: String) async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await WorkflowHarness.example()
+    _ = try await harness.apply(context)
+    let before = await harness.sim.trace.entries.last?.seconds ?? 0
+    let bad = GPURolloutTests.withImage(context, "vllm/vllm-openai:\(tag)")
+    let observer = CollectingObserver()
+    do {
+      _ = try await harness.apply(bad, observer: observer)
+      Issue.record("a \(tag) version was not rolled back")
+    } catch let error as RolloutError {
+      guard case .rolledBack(let failure, let failed, let to) = error else { Issue.record("\(error)"); return }
+      #expect(failure.gate == gate, "\(failure)")
+      #expect((failed, to) == (2, 1))
+      #expect(error.failure.exit == .rolledBack)
+    }
+    let live = try await GPURolloutTests.deployment(harness)
+    #expect(live[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"] == "vllm/vllm-openai:v0.6.3")
+    #expect(live[path: ["status", "readyReplicas"]] == 2 && live[path: ["status", "updatedReplicas"]] == 2)
+    #expect(await harness.sim.trace.minimumReadyPods(matching: Self.selector, from: before) >= 1)
+    let records = try await ReleaseRecordStore(api: harness.api, namespace: "llm-staging", environment: "staging").all()
+    #expect(records.map(\.status) == [.rolledBack, .deployed])
+    #expect(records.first?.frozenPins["llm-staging/vllm"]?.contains("image vllm/vllm-openai:\(tag)") == true)
+    // The strategy is git's again and nothing else differs: the environment is on revision 1.
+    #expect(try await harness.diff(context).changed.isEmpty)
+
+    // The same pins again: refused before any change.
+    do {
+      _ = try await harness.apply(bad)
+      Issue.record("frozen pins were applied again")
+    } catch let error as RolloutError {
+      guard case .frozen(let reasons) = error else { Issue.record("\(error)"); return }
+      #expect(reasons.first?.contains("rolled back in revision 2") == true, "\(reasons)")
+      #expect(error.failure.exit == .blocked)
+    }
+  }
+
+  @Test func aFailingMetricGateRollsBackWithItsEvidence() async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await WorkflowHarness.example()
+    _ = try await harness.apply(context)
+    var settings = context.settings
+    settings.rollout.bakeSeconds = 60
+    settings.rollout.gates = [MetricGateConfig(name: "error-rate", query: "max(release:request_error_ratio{namespace=\"$namespace\"})", bound: .atMost(0.01))]
+    let metrics = FixedMetrics([0.001, 0.2])
+    do {
+      _ = try await harness.apply(GPURolloutTests.withImage(context, "vllm/vllm-openai:v0.6.4"), settings: settings, metrics: metrics)
+      Issue.record("not rolled back")
+    } catch let error as RolloutError {
+      guard case .rolledBack(let failure, _, _) = error else { Issue.record("\(error)"); return }
+      #expect(failure.gate == "error-rate")
+      #expect(failure.evidence.contains("= 0.2 {pod=vllm-1} above the maximum 0.01"), "\(failure.evidence)")
+    }
+    #expect(await metrics.asked.first == "max(release:request_error_ratio{namespace=\"llm-staging\"})")
+  }
+
+  @Test func aGateInObserveModeReportsAndDoesNotRollBack() async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await WorkflowHarness.example()
+    _ = try await harness.apply(context)
+    var settings = context.settings
+    settings.rollout.bakeSeconds = 30
+    settings.rollout.gates = [MetricGateConfig(name: "p99", query: "max(release:request_latency_p99_seconds)", bound: .atMost(2), mode: .observe)]
+    let observer = CollectingObserver()
+    let outcome = try await harness.apply(
+      GPURolloutTests.withImage(context, "vllm/vllm-openai:v0.6.4"), settings: settings, observer: observer, metrics: FixedMetrics([5]))
+    guard case .applied(let record, _) = outcome else { Issue.record("\(outcome)"); return }
+    #expect(record.status == .deployed)
+    let observed = await observer.events.compactMap { if case .gateObserved(let f) = $0 { return f } else { return nil } }
+    #expect(observed.map(\.gate) == ["p99"])
+  }
+
+  @Test(arguments: [MetricGateConfig.NoData.pass, .wait, .fail])
+  func whatNoDataMeansIsTheGatesChoice(noData: MetricGateConfig.NoData) async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await WorkflowHarness.example()
+    _ = try await harness.apply(context)
+    var settings = context.settings
+    settings.rollout.bakeSeconds = 45
+    settings.rollout.gates = [MetricGateConfig(name: "success", query: "min(release:success_ratio)", bound: .atLeast(0.99), noData: noData)]
+    do {
+      let outcome = try await harness.apply(GPURolloutTests.withImage(context, "vllm/vllm-openai:v0.6.4"), settings: settings, metrics: FixedMetrics([]))
+      #expect(noData == .pass, "\(outcome)")
+    } catch let error as RolloutError {
+      guard case .rolledBack(let failure, _, _) = error else { Issue.record("\(error)"); return }
+      #expect(noData != .pass)
+      #expect(failure.evidence.contains(noData == .wait ? "none came" : "no data fails"), "\(failure.evidence)")
+    }
+  }
+
+  @Test func withNothingToGoBackToTheFailureIsReportedAsIs() async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await WorkflowHarness.example()
+    do {
+      _ = try await harness.apply(GPURolloutTests.withImage(context, "vllm/vllm-openai:v0.6.4-crash"))
+      Issue.record("a crashing first release passed")
+    } catch let error as RolloutError {
+      guard case .gateFailed(let failure) = error else { Issue.record("\(error)"); return }
+      #expect(failure.gate == "crash-loop")
+      #expect(error.failure.exit == .rollbackFailed)
+    }
   }
 }

@@ -4,6 +4,7 @@ import Kube
 import KubeSim
 import KubeSimServer
 import Manifest
+import Metrics
 import ReleaseKit
 import Rollout
 import Testing
@@ -72,14 +73,15 @@ struct WorkflowHarness: Sendable {
   }
 
   /// `release apply --yes` on virtual time.
-  func apply(_ context: EnvironmentContext, settings: ApplySettings? = nil, observer: CollectingObserver = CollectingObserver())
-    async throws -> ApplyOutcome
-  {
+  func apply(
+    _ context: EnvironmentContext, settings: ApplySettings? = nil, observer: CollectingObserver = CollectingObserver(),
+    metrics: (any MetricsSource)? = nil
+  ) async throws -> ApplyOutcome {
     let api = self.api
     let wallClock = self.wallClock
     let chosen = settings ?? context.settings
     return try await sim.run { clock in
-      try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: observer)
+      try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: observer, metrics: metrics)
         .apply(environment: context.name, rendered: context.objects, source: context.source, settings: chosen) { _, _ in true }
     }
   }
