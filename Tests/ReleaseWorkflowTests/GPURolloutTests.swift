@@ -175,3 +175,44 @@ actor FixedMetrics: MetricsSource {
     }
   }
 }
+
+/// The plan counts GPUs; the scheduler also counts CPU. A surge the plan thought would fit and
+/// the scheduler refuses is seen within seconds and the rollout goes on in place.
+@Suite struct ReplanTests {
+  /// gpu-b has a second, free GPU but CPU for one vLLM pod (4 cores) only.
+  static let scenario = """
+    admission: {extendedResourceToleration: true}
+    nodes:
+      - {name: gpu-a, allocatable: {cpu: "16", memory: 128Gi, nvidia.com/gpu: 1}}
+      - {name: gpu-b, allocatable: {cpu: "6", memory: 128Gi, nvidia.com/gpu: 2}}
+    defaults: {pullSeconds: 20, modelLoadSeconds: 0}
+    images:
+      - {image: "vllm/vllm-openai*", pullSeconds: 90, modelLoadSeconds: 240}
+    objects:
+      - {apiVersion: v1, kind: Namespace, metadata: {name: default}}
+    """
+
+  @Test func anUnschedulableSurgePodSwitchesToInPlaceStepsWithinTheBudget() async throws {
+    let sim = KubeSim(scenario: try Scenario(yaml: Self.scenario, file: "replan.yaml"))
+    let harness = try await WorkflowHarness.make(.inProcess, sim: sim)
+    let context = try await WorkflowHarness.example()
+    _ = try await harness.apply(context)
+    let start = await sim.trace.entries.last?.seconds ?? 0
+    let observer = CollectingObserver()
+    let next = GPURolloutTests.withImage(context, "vllm/vllm-openai:v0.6.4")
+    let outcome = try await harness.apply(next, observer: observer)
+    guard case .applied(let record, _) = outcome else { Issue.record("\(outcome)"); return }
+    #expect(record.status == .deployed)
+    let events = await observer.events
+    let replans = events.compactMap { if case .replanned(_, let from, let to, let reason) = $0 { return (from, to, reason) } else { return nil } }
+    #expect(replans.count == 1)
+    #expect(replans.first.map { $0.0 == .surge(1) && $0.1 == .inPlace(1) && $0.2.contains("Insufficient cpu") } == true, "\(replans)")
+    // Reacted within seconds of the scheduler's verdict, not at the progress deadline.
+    let trace = await sim.trace
+    let refused = try #require(trace.entries(.unschedulable).first { $0.seconds >= start })
+    let firstOldLeaves = try #require(trace.entries(.terminating).first { $0.seconds >= refused.seconds })
+    #expect(firstOldLeaves.seconds - refused.seconds <= 5, "\(refused) → \(firstOldLeaves)")
+    #expect(trace.minimumReadyPods(matching: ["app": "vllm"], from: start) >= 1)
+    #expect(try await harness.diff(next).changed.isEmpty)
+  }
+}
