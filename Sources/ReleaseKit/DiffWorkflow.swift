@@ -1,7 +1,7 @@
 public import Diff
 public import Kube
 internal import Manifest
-internal import Rollout
+public import Rollout
 
 /// `release diff`: the change set between git and the cluster, computed read-only.
 public enum DiffWorkflow {
@@ -25,7 +25,7 @@ public enum DiffWorkflow {
     }
   }
 
-  static func recordNamespace(_ context: EnvironmentContext) throws(RolloutError) -> String {
+  public static func recordNamespace(_ context: EnvironmentContext) throws(RolloutError) -> String {
     try ReleaseRunner.recordNamespace(context.config.records.namespace, rendered: context.objects)
   }
 

@@ -6,7 +6,7 @@ extension RolloutError {
   /// step 5, a cluster left part-way 4.
   public var failure: ReleaseFailure {
     switch self {
-    case .preflight, .recordTooLarge, .corruptRecord, .missingRecordNamespace, .api:
+    case .preflight, .recordTooLarge, .corruptRecord, .missingRecordNamespace, .api, .noRollbackTarget:
       return ReleaseFailure(exit: .badInput, message: description)
     case .locked, .blocked, .frozen:
       return ReleaseFailure(exit: .blocked, message: description)

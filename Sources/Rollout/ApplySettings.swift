@@ -19,6 +19,8 @@ public struct ApplySettings: Sendable {
   public var allowDowntime: Bool
   /// Roll out a version even if it was rolled back before.
   public var unfreeze: Bool
+  /// Set by `release rollback`: the revision whose objects this apply re-applies.
+  public var rollbackTo: Int?
 
   public init(
     prune: Bool = false, dryRun: Bool = false, recordNamespace: String? = nil, historyMax: Int = 10,

@@ -44,6 +44,12 @@ public struct ReleaseRecord: Sendable, Equatable {
     self.objects = objects
   }
 
+  /// Whether this release ran to the end and served (it may have been replaced since): a
+  /// record a rollback may go back to. Interrupted applies are superseded without serving.
+  public var wasDeployed: Bool {
+    status == .deployed || (status == .superseded && finishedAt != nil && !note.hasPrefix("interrupted"))
+  }
+
   /// The summary `history -o json` prints (objects left out: they are in the cluster).
   public var summary: Value {
     var value: Value = [

@@ -26,6 +26,8 @@ public enum RolloutError: Error, Sendable, CustomStringConvertible {
   case rolledBack(GateFailure, failedRevision: Int, toRevision: Int)
   /// A gate failed and so did the rollback to the last good release (exit 4).
   case rollbackFailed(GateFailure, toRevision: Int, reason: String)
+  /// `release rollback` has no release to go back to (exit 2).
+  case noRollbackTarget(environment: String, reason: String)
   /// The version git asks for was rolled back before and its pins are frozen (exit 5).
   case frozen(reasons: [String])
   /// GPU capacity and disruption budgets leave a Deployment no safe step; found before any
@@ -62,6 +64,8 @@ public enum RolloutError: Error, Sendable, CustomStringConvertible {
     case .rollbackFailed(let failure, let to, let reason):
       return "\(failure); the automatic rollback to revision \(to) failed too: \(reason). "
         + "The environment is part-way: inspect with `release status` and `kubectl get pods`"
+    case .noRollbackTarget(let environment, let reason):
+      return "cannot roll back \(environment): \(reason); `release history \(environment)` lists its releases"
     case .frozen(let reasons):
       return "refusing a version that was rolled back, nothing was changed: " + reasons.joined(separator: "; ")
     case .blocked(let reasons):

@@ -216,3 +216,48 @@ actor FixedMetrics: MetricsSource {
     #expect(try await harness.diff(next).changed.isEmpty)
   }
 }
+
+/// `release rollback` by hand: the earlier record's objects, through the same rollout.
+@Suite struct ManualRollbackTests {
+  func rollback(_ harness: WorkflowHarness, _ context: EnvironmentContext, to revision: Int? = nil) async throws -> (ReleaseRecord, ApplyOutcome) {
+    let api = harness.api
+    let wallClock = harness.wallClock
+    let settings = context.settings
+    return try await harness.sim.run { clock in
+      try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: CollectingObserver())
+        .rollback(environment: "staging", to: revision, recordNamespace: "llm-staging", source: context.source, settings: settings) { _, _ in true }
+    }
+  }
+
+  @Test func goesBackToThePreviousReleaseAsANewRevision() async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await WorkflowHarness.example()
+    _ = try await harness.apply(context)
+    _ = try await harness.apply(GPURolloutTests.withImage(context, "vllm/vllm-openai:v0.6.4"))
+    let (target, outcome) = try await rollback(harness, context)
+    #expect(target.revision == 1)
+    guard case .applied(let record, _) = outcome else { Issue.record("\(outcome)"); return }
+    #expect(record.revision == 3 && record.note.hasPrefix("rollback to revision 1"))
+    let live = try await GPURolloutTests.deployment(harness)
+    #expect(live[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"] == "vllm/vllm-openai:v0.6.3")
+    #expect(try await harness.diff(context).changed.isEmpty)
+    // Again: the release before revision 3 is revision 2.
+    let (again, _) = try await rollback(harness, context)
+    #expect(again.revision == 2)
+  }
+
+  @Test func aRevisionThatIsNotKeptOrNeverServedIsRefused() async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await WorkflowHarness.example()
+    _ = try await harness.apply(context)
+    for (revision, expected) in [(nil as Int?, "the only deployed release"), (7, "revision 7 is not among its records (kept: 1)")] {
+      do {
+        _ = try await rollback(harness, context, to: revision)
+        Issue.record("rolled back to \(String(describing: revision))")
+      } catch let error as RolloutError {
+        #expect("\(error)".contains(expected), "\(error)")
+        #expect(error.failure.exit == .badInput)
+      }
+    }
+  }
+}

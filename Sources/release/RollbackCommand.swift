@@ -1,0 +1,67 @@
+import ArgumentParser
+internal import Diff
+internal import Foundation
+internal import Kube
+internal import Manifest
+internal import ReleaseKit
+internal import Rollout
+
+struct RollbackCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rollback",
+    abstract: "Re-apply an earlier release of the environment, with the same plan, gates and lock as apply.",
+    discussion: """
+      Without --to, goes back to the release deployed before the current one. The objects come
+      from that release's record in the cluster, not from git: the result is a new revision
+      whose note says what it rolled back to. Git is not changed.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "Environment name.") var environment: String
+  @Option(name: .long, help: "The revision to go back to (see `release history`).") var to: Int?
+  @Flag(name: .long, help: "Roll back without asking.") var yes = false
+  @Flag(name: .long, help: "Stop after the preflight and the summary; write nothing.") var dryRun = false
+  @Flag(name: .long, help: "Let a single replica be replaced in place, taking the service down meanwhile.") var allowDowntime = false
+
+  func run() async throws {
+    let (context, session) = try await global.open(environment)
+    var configured = context.settings
+    configured.dryRun = dryRun
+    configured.allowDowntime = allowDowntime
+    let settings = configured
+    let confirmYes = yes
+    let interactive = Console.stdinIsTerminal
+    let name = context.name
+    let revision = to
+    let (target, outcome) = try await session.run { api, clock in
+      let runner = ReleaseRunner(
+        api: api, clock: clock, wallClock: SystemWallClock(), observer: PrintingObserver(), metrics: try session.metricsSource(context.config))
+      do {
+        let namespace = try DiffWorkflow.recordNamespace(context)
+        return try await runner.rollback(
+          environment: name, to: revision, recordNamespace: namespace, source: context.source, settings: settings
+        ) { changes, takeovers in
+          Console.progress(ApplyCommand.summary(changes, takeovers, prune: settings.prune))
+          if settings.dryRun || !changes.hasChanges { return true }
+          if confirmYes { return true }
+          guard interactive else { return false }
+          return ApplyCommand.ask("roll \(name) back? [y/N] ")
+        }
+      } catch let error as RolloutError {
+        throw error.failure
+      }
+    }
+    let from = target.commit.map { " (commit \($0.prefix(12)))" } ?? ""
+    switch outcome {
+    case .dryRun:
+      Console.progress("dry run: rolling back to revision \(target.revision)\(from) would apply the above; nothing was written")
+    case .declined:
+      guard interactive else {
+        throw ReleaseFailure.badInput("not rolled back: stdin is not a terminal, so there is nobody to confirm; pass --yes")
+      }
+      Console.progress("not rolled back")
+    case .applied(let record, _):
+      Console.progress("\(name): rolled back to revision \(target.revision)\(from) as revision \(record.revision)")
+    }
+  }
+}
