@@ -23,13 +23,13 @@ public struct ClusterConnector: Sendable {
       return try viaKubeconfig(path: kubeconfig, context: context ?? configuredContext)
     }
     switch config.cluster {
-    case .embedded:
-      let cluster = EmbeddedCluster(repository: repository)
+    case .embedded(let name, let scenario):
+      let cluster = EmbeddedCluster(repository: repository, name: name, declaredScenario: scenario)
       switch try cluster.connect() {
       case .inProcess(let sim, let source):
-        return ClusterSession(api: sim, label: "embedded cluster (in process)", embedded: (cluster, sim, source))
+        return ClusterSession(api: sim, label: "\(cluster.label) (in process)", embedded: (cluster, sim, source))
       case .served(let record, let client):
-        return ClusterSession(api: client, label: "embedded cluster served at \(record.url)")
+        return ClusterSession(api: client, label: "\(cluster.label) served at \(record.url)", served: record)
       }
     case .kubeconfig(let name, let path):
       return try viaKubeconfig(path: path.map { Self.absolute($0, repository.root) }, context: name)

@@ -11,12 +11,17 @@ public struct ClusterSession: Sendable {
   /// The kubeconfig loader's warnings (e.g. TLS verification disabled), for stderr.
   public let warnings: [String]
   let embedded: (cluster: EmbeddedCluster, sim: KubeSim, scenarioSource: String)?
+  /// The embedded cluster's server, when `release sim start` serves it.
+  let served: SimServerRecord?
 
-  init(api: any KubeAPI, label: String, warnings: [String] = [], embedded: (EmbeddedCluster, KubeSim, String)? = nil) {
+  init(
+    api: any KubeAPI, label: String, warnings: [String] = [], embedded: (EmbeddedCluster, KubeSim, String)? = nil, served: SimServerRecord? = nil
+  ) {
     self.api = api
     self.label = label
     self.warnings = warnings
     self.embedded = embedded
+    self.served = served
   }
 
   /// Runs `body` against the cluster; an in-process embedded cluster is saved afterwards,

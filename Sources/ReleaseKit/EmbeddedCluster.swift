@@ -5,7 +5,11 @@ internal import Manifest
 
 /// Where the embedded cluster of a repo lives, and how to open it.
 public struct EmbeddedCluster: Sendable {
+  /// nil: the repo's default embedded cluster.
+  public let name: String?
   public let directory: String
+  /// The scenario release.yaml names for this cluster (absolute), used when it is created.
+  public let declaredScenario: String?
   public var stateFile: String { directory + "/state.json" }
   public var scenarioFile: String { directory + "/scenario.yaml" }
   public var serverRecordFile: String { directory + "/server.json" }
@@ -29,7 +33,32 @@ public struct EmbeddedCluster: Sendable {
     }
   }
 
-  public init(repository: EnvironmentRepository) { directory = repository.root + "/.release/sim" }
+  /// The default cluster lives in `.release/sim/`, a named one in `.release/sim/<name>/`
+  /// (names are DNS labels, checked when release.yaml is read, so never a path).
+  public init(repository: EnvironmentRepository, name: String? = nil, declaredScenario: String? = nil) {
+    self.name = name
+    directory = repository.root + "/.release/sim" + (name.map { "/" + $0 } ?? "")
+    self.declaredScenario = declaredScenario.map { $0.hasPrefix("/") ? $0 : repository.root + "/" + $0 }
+  }
+
+  /// `embedded cluster prod` or `embedded cluster`, as messages name it.
+  public var label: String { "embedded cluster" + (name.map { " \($0)" } ?? "") }
+
+  /// The cluster `--cluster NAME` names, with the scenario an environment declares for it.
+  public static func named(_ name: String?, in repository: EnvironmentRepository) throws(ReleaseFailure) -> EmbeddedCluster {
+    let names = (try? repository.environmentNames()) ?? []
+    for environment in names {
+      guard let config = try? repository.config(of: environment), case .embedded(let declared, let scenario) = config.cluster,
+        declared == name
+      else { continue }
+      return EmbeddedCluster(repository: repository, name: name, declaredScenario: scenario)
+    }
+    if let name {
+      throw ReleaseFailure.badInput(
+        "--cluster \(name): no environment's release.yaml names an embedded cluster \(name) (cluster: {embedded: {name: \(name)}})")
+    }
+    return EmbeddedCluster(repository: repository)
+  }
 
   /// The scenario the cluster was created from (copied in at creation), `--scenario` for a new one, or the default.
   public func scenario(override: String?) throws(ReleaseFailure) -> (Scenario, String) {
@@ -49,6 +78,11 @@ public struct EmbeddedCluster: Sendable {
         throw ReleaseFailure.badInput("--scenario \(override): cannot read file")
       }
       (source, file) = (text, override)
+    } else if let declaredScenario {
+      guard let text = try? String(contentsOfFile: declaredScenario, encoding: .utf8) else {
+        throw ReleaseFailure.badInput("\(declaredScenario): cannot read the scenario release.yaml names for the \(label)")
+      }
+      (source, file) = (text, declaredScenario)
     } else {
       (source, file) = (DefaultScenario.yaml, "<default scenario>")
     }

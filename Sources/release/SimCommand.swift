@@ -16,10 +16,11 @@ struct SimStatusCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "status", abstract: "Show nodes, GPUs, pods and virtual time.")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var clusterOption: SimClusterOption
   @Option(name: [.short, .customLong("output")], help: "text or json.") var output: OutputFormat = .text
 
   func run() async throws {
-    let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    let cluster = try clusterOption.cluster(global)
     let exists = FileManager.default.fileExists(atPath: cluster.stateFile)
     let connection = try cluster.connect()
     let now = await connection.virtualTime()
@@ -80,6 +81,7 @@ struct SimAdvanceCommand: AsyncParsableCommand {
     commandName: "advance", abstract: "Let virtual time pass in the embedded cluster (e.g. 300s, 5m, 1h).")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var clusterOption: SimClusterOption
   @Argument(help: "How long: a number with s, m or h.") var duration: String
   @Option(help: "Scenario file for a cluster not created yet.") var scenario: String?
 
@@ -98,7 +100,7 @@ struct SimAdvanceCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    let cluster = try clusterOption.cluster(global)
     try cluster.refuseWhileServed("advance virtual time by hand (it runs by itself while served)")
     let (sim, source) = try cluster.open(scenarioOverride: scenario)
     await sim.advance(by: Self.parse(duration) ?? .zero)
@@ -111,9 +113,10 @@ struct SimResetCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "reset", abstract: "Discard the embedded cluster's state.")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var clusterOption: SimClusterOption
 
   func run() async throws {
-    let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    let cluster = try clusterOption.cluster(global)
     try cluster.refuseWhileServed("reset the embedded cluster")
     for file in [cluster.stateFile, cluster.scenarioFile] where FileManager.default.fileExists(atPath: file) {
       do {

@@ -14,6 +14,7 @@ struct SimServeCommand: AsyncParsableCommand {
     shouldDisplay: false)
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var clusterOption: SimClusterOption
   @Option(help: "Scenario file for a cluster not created yet.") var scenario: String?
   @Option(help: "Virtual seconds per real second.") var speed: Double = 100
   @Option(help: "Seconds of real time between state saves.") var saveInterval: Double = 5
@@ -21,7 +22,7 @@ struct SimServeCommand: AsyncParsableCommand {
   func run() async throws {
     // Its own session: closing the terminal that ran `sim start` must not end the server.
     _ = setsid()
-    let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    let cluster = try clusterOption.cluster(global)
     if let record = cluster.servedRecord(), record.pid != getpid() {
       throw ReleaseFailure.badInput("already served at \(record.url) (pid \(record.pid))")
     }

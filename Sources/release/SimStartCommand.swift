@@ -10,6 +10,7 @@ struct SimStartCommand: AsyncParsableCommand {
     abstract: "Serve the embedded cluster over HTTPS on loopback, for kubectl and release alike.")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var clusterOption: SimClusterOption
   @Option(help: "Scenario file for a cluster not created yet.") var scenario: String?
   @Option(help: "Virtual seconds per real second (100: a 300 s readiness takes 3 s).") var speed: Double = 100
   @Option(help: "Seconds to wait for the server to come up.") var timeout: Double = 60
@@ -20,7 +21,7 @@ struct SimStartCommand: AsyncParsableCommand {
 
   func run() async throws {
     let repository = try global.environmentRepository()
-    let cluster = EmbeddedCluster(repository: repository)
+    let cluster = try clusterOption.cluster(global)
     if let record = cluster.servedRecord() {
       Console.output("embedded cluster already served at \(record.url) (pid \(record.pid))\n\n" + Self.usage(record))
       return
@@ -30,7 +31,7 @@ struct SimStartCommand: AsyncParsableCommand {
     try? FileManager.default.createDirectory(atPath: cluster.directory, withIntermediateDirectories: true)
 
     let server = try SimServeLauncher.launch(
-      repository: repository.root, scenario: scenario.map(Self.absolute), speed: speed, log: cluster.serverLogFile)
+      repository: repository.root, cluster: cluster.name, scenario: scenario.map(Self.absolute), speed: speed, log: cluster.serverLogFile)
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
       if let record = SimServerRecord.read(cluster.serverRecordFile), record.pid == server.processIdentifier {
@@ -73,7 +74,7 @@ struct SimStartCommand: AsyncParsableCommand {
 
 /// Starts `release sim serve` as a detached background process of this same executable.
 enum SimServeLauncher {
-  static func launch(repository: String, scenario: String?, speed: Double, log: String) throws(ReleaseFailure) -> Process {
+  static func launch(repository: String, cluster: String?, scenario: String?, speed: Double, log: String) throws(ReleaseFailure) -> Process {
     _ = FileManager.default.createFile(atPath: log, contents: nil)
     guard let logHandle = FileHandle(forWritingAtPath: log) else {
       throw ReleaseFailure.badInput("\(log): cannot write the server log")
@@ -81,6 +82,7 @@ enum SimServeLauncher {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executablePath)
     process.arguments = ["sim", "serve", "--repo", repository, "--speed", String(speed)] + (scenario.map { ["--scenario", $0] } ?? [])
+      + (cluster.map { ["--cluster", $0] } ?? [])
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = logHandle
     process.standardError = logHandle

@@ -8,10 +8,11 @@ struct SimStopCommand: AsyncParsableCommand {
     commandName: "stop", abstract: "Stop serving the embedded cluster (its state is kept).")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var clusterOption: SimClusterOption
   @Option(help: "Seconds to wait for the server to save and exit.") var timeout: Double = 30
 
   func run() async throws {
-    let cluster = EmbeddedCluster(repository: try global.environmentRepository())
+    let cluster = try clusterOption.cluster(global)
     guard let record = cluster.servedRecord() else {
       Console.output("embedded cluster is not served\n")
       return
