@@ -25,6 +25,8 @@ public struct RolloutConfig: Sendable, Equatable {
   public var readinessGraceSeconds: Int
   /// After every pod is ready, how long the metric gates must hold.
   public var bakeSeconds: Int
+  /// A pre-pull slower than this fails the rollout before its first step.
+  public var prePullTimeoutSeconds: Int = 1800
   /// How often metric gates are evaluated while baking.
   public var gateIntervalSeconds: Int
   public var onFailure: OnFailure
@@ -97,6 +99,7 @@ extension RolloutConfig {
       if let n = try fields.optionalInt("maxRestarts") { config.maxRestarts = try nonNegative(n, fields, "maxRestarts") }
       if let n = try fields.optionalInt("readinessGraceSeconds") { config.readinessGraceSeconds = try nonNegative(n, fields, "readinessGraceSeconds") }
       if let n = try fields.optionalInt("bakeSeconds") { config.bakeSeconds = try nonNegative(n, fields, "bakeSeconds") }
+      if let n = try fields.optionalInt("prePullTimeoutSeconds") { config.prePullTimeoutSeconds = try nonNegative(n, fields, "prePullTimeoutSeconds") }
       if let n = try fields.optionalInt("gateIntervalSeconds") {
         guard n >= 1 else { throw fields.error("gateIntervalSeconds", "must be at least 1 (found \(n))") }
         config.gateIntervalSeconds = Int(n)

@@ -44,6 +44,10 @@ public enum ApplyEventText {
         + "\(progress.available) available, \(progress.oldPods) old\(eta)\(pods.isEmpty ? "" : " [\(pods)]")", false)
     case .replanned(let id, let from, let to, let reason):
       return ("\(name(id)): \(reason); switching from \(from.summary) to \(to.summary) per step within the disruption budget", true)
+    case .prePulling(let images, let nodes):
+      return ("pre-pulling \(images.joined(separator: ", ")) on \(nodes) node\(nodes == 1 ? "" : "s") before the first step", false)
+    case .prePulled(_, let nodes, let elapsed):
+      return ("pre-pulled on \(nodes) node\(nodes == 1 ? "" : "s") in \(duration(elapsed)): each step now waits for the model only", false)
     case .baking(let bake, let gates):
       return ("baking for \(duration(bake))" + (gates.isEmpty ? " (pod health only)" : ": gates \(gates.joined(separator: ", ")) must hold"), false)
     case .baked(let gates):

@@ -22,6 +22,8 @@ public enum ApplyEvent: Sendable {
   case rolloutProgress(ResourceID, RolloutProgress)
   /// A surge pod could not be placed; the rollout continues in place within the budget.
   case replanned(ResourceID, from: RolloutStep, to: RolloutStep, reason: String)
+  case prePulling(images: [String], nodes: Int)
+  case prePulled(images: [String], nodes: Int, elapsed: Duration)
   case baking(Duration, gates: [String])
   case baked(gates: [String])
   /// A gate in observe mode failed: reported, nothing rolled back.

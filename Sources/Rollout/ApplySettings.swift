@@ -19,6 +19,8 @@ public struct ApplySettings: Sendable {
   public var allowDowntime: Bool
   /// Roll out a version even if it was rolled back before.
   public var unfreeze: Bool
+  /// Pull the new images onto the nodes before the first step (`--no-prepull` turns it off).
+  public var prePull: Bool = true
   /// Set by `release rollback`: the revision whose objects this apply re-applies.
   public var rollbackTo: Int?
 

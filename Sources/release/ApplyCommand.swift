@@ -24,6 +24,7 @@ struct ApplyCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Stop after the preflight and the summary; write nothing.") var dryRun = false
   @Flag(name: .long, help: "Delete tracked objects that are no longer rendered (or prune: true in release.yaml).") var prune = false
   @Flag(name: .long, help: "Let a single replica be replaced in place, taking the service down meanwhile.") var allowDowntime = false
+  @Flag(name: .long, help: "Skip pulling the new images onto the nodes before the first step.") var noPrepull = false
   @Flag(name: .long, help: "Roll out a version even though it was rolled back before (its pins are frozen).") var unfreeze = false
 
   func run() async throws {
@@ -33,6 +34,7 @@ struct ApplyCommand: AsyncParsableCommand {
     configured.dryRun = dryRun
     configured.allowDowntime = allowDowntime
     configured.unfreeze = unfreeze
+    configured.prePull = !noPrepull
     let settings = configured
     let observer = PrintingObserver()
     let confirmYes = yes

@@ -261,3 +261,44 @@ actor FixedMetrics: MetricsSource {
     }
   }
 }
+
+/// The new image is pulled onto the nodes before the first step, once, in parallel.
+@Suite struct PrePullTests {
+  static func prodCluster() throws -> KubeSim {
+    let text = try String(contentsOfFile: WorkflowHarness.packageRoot + "/scenarios/prod-cluster.yaml", encoding: .utf8)
+    return KubeSim(scenario: try Scenario(yaml: text, file: "prod-cluster.yaml"))
+  }
+
+  /// Virtual seconds the second apply (an image bump) took.
+  func makespan(prePull: Bool, image: String = "vllm/vllm-openai:v0.6.4") async throws -> (Double, [String], KubeSim) {
+    let sim = try Self.prodCluster()
+    let harness = try await WorkflowHarness.make(.inProcess, sim: sim)
+    let context = try await WorkflowHarness.example("prod")
+    _ = try await harness.apply(context)
+    let start = await sim.now.secondsDouble
+    var settings = context.settings
+    settings.prePull = prePull
+    let observer = CollectingObserver()
+    _ = try? await harness.apply(GPURolloutTests.withImage(context, image), settings: settings, observer: observer)
+    return (await sim.now.secondsDouble - start, await GPURolloutTests.lines(observer), sim)
+  }
+
+  @Test func pullingFirstSavesAPullPerStepAndLeavesNoPodBehind() async throws {
+    let (with, lines, sim) = try await makespan(prePull: true)
+    let (without, _, _) = try await makespan(prePull: false)
+    #expect(lines.contains { $0.hasPrefix("pre-pulled on 2 nodes in 1m30s") }, "\(lines)")
+    // Two in-place steps each pull the 90 s image without it; with it, one pull up front.
+    #expect(without - with >= 80, "with \(with) s, without \(without) s")
+    let leftovers = try await sim.list(GroupVersionKind(group: "", version: "v1", kind: "Pod"), namespace: "llm-prod", options: ListOptions(labelSelector: ImagePrePull.label))
+    #expect(leftovers.items.isEmpty)
+  }
+
+  @Test func aPullThatFailsStopsBeforeAnyPodIsReplaced() async throws {
+    let (_, lines, sim) = try await makespan(prePull: true, image: "vllm/vllm-openai:v0.6.4-pullerror")
+    #expect(lines.contains { $0.contains("gate image-pull failed") && $0.contains("pre-pull on node gpu-node-") }, "\(lines)")
+    let replaced = await sim.trace.entries(.terminating).filter { $0.labels["app"] == "vllm" }
+    #expect(replaced.isEmpty, "\(replaced)")
+    let leftovers = try await sim.list(GroupVersionKind(group: "", version: "v1", kind: "Pod"), namespace: "llm-prod", options: ListOptions(labelSelector: ImagePrePull.label))
+    #expect(leftovers.items.isEmpty)
+  }
+}
