@@ -23,9 +23,14 @@ struct ApplyCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Apply without asking.") var yes = false
   @Flag(name: .long, help: "Stop after the preflight and the summary; write nothing.") var dryRun = false
   @Flag(name: .long, help: "Delete tracked objects that are no longer rendered (or prune: true in release.yaml).") var prune = false
+  @Option(name: [.short, .customLong("output")], help: "text, or json: one JSON object per event and line.") var output: OutputFormat = .text
   @Flag(name: .long, help: "Let a single replica be replaced in place, taking the service down meanwhile.") var allowDowntime = false
   @Flag(name: .long, help: "Skip pulling the new images onto the nodes before the first step.") var noPrepull = false
   @Flag(name: .long, help: "Roll out a version even though it was rolled back before (its pins are frozen).") var unfreeze = false
+
+  func validate() throws {
+    if output == .yaml { throw ValidationError("-o yaml: prints text or json") }
+  }
 
   func run() async throws {
     let (context, session) = try await global.open(environment)
@@ -36,20 +41,23 @@ struct ApplyCommand: AsyncParsableCommand {
     configured.unfreeze = unfreeze
     configured.prePull = !noPrepull
     let settings = configured
-    let observer = PrintingObserver()
     let confirmYes = yes
     let interactive = Console.stdinIsTerminal
+    let mode = PrintingObserver.mode(json: output == .json)
+    // With -o json stdout carries only the event stream; the narrative goes to stderr.
+    let toStderr = output == .json
+    let say: @Sendable (String) -> Void = { line in toStderr ? Console.note(line) : Console.progress(line) }
     let name = context.name
     let outcome = try await session.run { api, clock in
       // The pitfalls of GPU serving first: an error stops the apply before any write.
       let lint = try await LintWorkflow.check(context, api: api)
       for finding in lint.warnings { Console.warning("lint: \(finding.object): \(finding.field): \(finding.message) [\(finding.rule)]") }
       let runner = ReleaseRunner(
-        api: api, clock: clock, wallClock: SystemWallClock(), observer: observer, metrics: try session.metricsSource(context.config))
+        api: api, clock: clock, wallClock: SystemWallClock(), observer: PrintingObserver(mode: mode, clock: clock), metrics: try session.metricsSource(context.config))
       do {
         return try await runner.apply(environment: name, rendered: context.objects, source: context.source, settings: settings) {
           changes, takeovers in
-          Console.progress(Self.summary(changes, takeovers, prune: settings.prune))
+          say(Self.summary(changes, takeovers, prune: settings.prune))
           if settings.dryRun || !changes.hasChanges && !settings.prune { return true }
           if confirmYes { return true }
           guard interactive else { return false }
@@ -61,15 +69,15 @@ struct ApplyCommand: AsyncParsableCommand {
     }
     switch outcome {
     case .dryRun:
-      Console.progress("dry run: the server accepted every object; nothing was written")
+      say("dry run: the server accepted every object; nothing was written")
     case .declined:
       guard interactive else {
         throw ReleaseFailure.badInput("not applied: stdin is not a terminal, so there is nobody to confirm; pass --yes to apply")
       }
-      Console.progress("not applied")
+      say("not applied")
     case .applied(let record, _):
       let commit = record.commit.map { " from \($0.prefix(12))" + (record.dirty ? " (dirty tree)" : "") } ?? ""
-      Console.progress("\(name): release revision \(record.revision) deployed\(commit)")
+      say("\(name): release revision \(record.revision) deployed\(commit)")
     }
   }
 
@@ -91,13 +99,5 @@ struct ApplyCommand: AsyncParsableCommand {
     FileHandle.standardError.write(Data(question.utf8))
     guard let answer = readLine() else { return false }
     return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
-  }
-}
-
-/// Prints apply events as they come: progress on stdout, warnings on stderr.
-struct PrintingObserver: ApplyObserver {
-  func report(_ event: ApplyEvent) async {
-    guard let (text, isWarning) = ApplyEventText.line(event) else { return }
-    if isWarning { Console.warning(text) } else { Console.progress(text) }
   }
 }

@@ -26,6 +26,11 @@ enum Console {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
   }
 
+  /// Narrative on stderr, for commands whose stdout is a machine-readable stream.
+  static func note(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+  }
+
   static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
   static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 

@@ -21,7 +21,12 @@ struct RollbackCommand: AsyncParsableCommand {
   @Option(name: .long, help: "The revision to go back to (see `release history`).") var to: Int?
   @Flag(name: .long, help: "Roll back without asking.") var yes = false
   @Flag(name: .long, help: "Stop after the preflight and the summary; write nothing.") var dryRun = false
+  @Option(name: [.short, .customLong("output")], help: "text, or json: one JSON object per event and line.") var output: OutputFormat = .text
   @Flag(name: .long, help: "Let a single replica be replaced in place, taking the service down meanwhile.") var allowDowntime = false
+
+  func validate() throws {
+    if output == .yaml { throw ValidationError("-o yaml: prints text or json") }
+  }
 
   func run() async throws {
     let (context, session) = try await global.open(environment)
@@ -31,17 +36,21 @@ struct RollbackCommand: AsyncParsableCommand {
     let settings = configured
     let confirmYes = yes
     let interactive = Console.stdinIsTerminal
+    let mode = PrintingObserver.mode(json: output == .json)
+    // With -o json stdout carries only the event stream; the narrative goes to stderr.
+    let toStderr = output == .json
+    let say: @Sendable (String) -> Void = { line in toStderr ? Console.note(line) : Console.progress(line) }
     let name = context.name
     let revision = to
     let (target, outcome) = try await session.run { api, clock in
       let runner = ReleaseRunner(
-        api: api, clock: clock, wallClock: SystemWallClock(), observer: PrintingObserver(), metrics: try session.metricsSource(context.config))
+        api: api, clock: clock, wallClock: SystemWallClock(), observer: PrintingObserver(mode: mode, clock: clock), metrics: try session.metricsSource(context.config))
       do {
         let namespace = try DiffWorkflow.recordNamespace(context)
         return try await runner.rollback(
           environment: name, to: revision, recordNamespace: namespace, source: context.source, settings: settings
         ) { changes, takeovers in
-          Console.progress(ApplyCommand.summary(changes, takeovers, prune: settings.prune))
+          say(ApplyCommand.summary(changes, takeovers, prune: settings.prune))
           if settings.dryRun || !changes.hasChanges { return true }
           if confirmYes { return true }
           guard interactive else { return false }
@@ -54,14 +63,14 @@ struct RollbackCommand: AsyncParsableCommand {
     let from = target.commit.map { " (commit \($0.prefix(12)))" } ?? ""
     switch outcome {
     case .dryRun:
-      Console.progress("dry run: rolling back to revision \(target.revision)\(from) would apply the above; nothing was written")
+      say("dry run: rolling back to revision \(target.revision)\(from) would apply the above; nothing was written")
     case .declined:
       guard interactive else {
         throw ReleaseFailure.badInput("not rolled back: stdin is not a terminal, so there is nobody to confirm; pass --yes")
       }
-      Console.progress("not rolled back")
+      say("not rolled back")
     case .applied(let record, _):
-      Console.progress("\(name): rolled back to revision \(target.revision)\(from) as revision \(record.revision)")
+      say("\(name): rolled back to revision \(target.revision)\(from) as revision \(record.revision)")
     }
   }
 }

@@ -7,7 +7,7 @@ import Testing
   /// A fresh git clone-alike of the example repo: environments, templates and .gitignore, committed.
   static func exampleRepo() throws -> ScratchTree {
     let tree = try ScratchTree([:])
-    for item in ["environments", "templates", ".gitignore"] {
+    for item in ["environments", "templates", "scenarios", ".gitignore"] {
       try FileManager.default.copyItem(atPath: ReleaseBinary.packageRoot + "/" + item, toPath: tree.root + "/" + item)
     }
     for arguments in [["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "example"]] {
@@ -68,6 +68,59 @@ import Testing
     #expect(records.first?["commit"] as? String == head)
     #expect(records.first?["dirty"] as? Bool == false)
     #expect(records.first?["status"] as? String == "deployed")
+  }
+
+  static func commit(_ tree: ScratchTree, tag: String, message: String) throws {
+    let file = tree.root + "/environments/staging/kustomization.yaml"
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    let pinned = text.replacingOccurrences(of: #"newTag: \S+"#, with: "newTag: \(tag)", options: .regularExpression)
+    try pinned.write(toFile: file, atomically: true, encoding: .utf8)
+    let git = try ReleaseBinary.runProcess(
+      "/usr/bin/env", ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", message], in: tree.root)
+    #expect(git.status == 0, "\(git.stderr)")
+  }
+
+  @Test func aCrashingCommitIsRolledBackThenRefusedAndABadReleaseCanBeRolledBackByHand() throws {
+    let tree = try Self.exampleRepo()
+    defer {
+      _ = try? ReleaseBinary.run(["sim", "stop"], in: tree.root)
+      tree.remove()
+    }
+    #expect(try ReleaseBinary.run(["sim", "start", "--speed", "1000"], in: tree.root).status == 0)
+    #expect(try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root).status == 0)
+
+    try Self.commit(tree, tag: "v0.6.4-crash", message: "bump vllm (crashes)")
+    let crash = try ReleaseBinary.run(["apply", "staging", "--yes", "-o", "json"], in: tree.root)
+    #expect(crash.status == 3, "\(crash.stdout)\n\(crash.stderr)")
+    // -o json: stdout is the event stream, one object per line; the narrative is on stderr.
+    let events = crash.stdout.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    #expect(!events.isEmpty && events.allSatisfy { $0?["event"] is String && $0?["elapsedSeconds"] is Int }, "\(crash.stdout)")
+    let names = events.compactMap { $0?["event"] as? String }
+    #expect(["prePulling", "rolloutStarted", "gateFailed", "rollingBack", "rolledBack"].allSatisfy(names.contains), "\(names)")
+    let failure = events.compactMap { $0 }.first { $0["event"] as? String == "gateFailed" }?["failure"] as? [String: Any]
+    #expect(failure?["gate"] as? String == "crash-loop")
+    #expect(crash.stdout.contains("pre-pulling vllm/vllm-openai:v0.6.4-crash on 3 nodes"), "\(crash.stdout)")
+    #expect(crash.stdout.contains("deployment/vllm: rolling out, surge 1 per step, 2 steps"), "\(crash.stdout)")
+    #expect(crash.stderr.contains("gate crash-loop failed on deployment llm-staging/vllm"), "\(crash.stderr)")
+    #expect(crash.stderr.contains("rolled back automatically: revision 2 failed, revision 1 is serving again"), "\(crash.stderr)")
+    let image = try kubectl(tree, ["get", "deployment/vllm", "-n", "llm-staging", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])
+    #expect(image.stdout == "vllm/vllm-openai:v0.6.3")
+
+    let again = try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root)
+    #expect(again.status == 5, "\(again.stderr)")
+    #expect(again.stderr.contains("vllm/vllm-openai:v0.6.4-crash was rolled back in revision 2"), "\(again.stderr)")
+    let history = try ReleaseBinary.run(["history", "staging"], in: tree.root)
+    #expect(history.stdout.contains("rolledBack"), "\(history.stdout)")
+
+    try Self.commit(tree, tag: "v0.6.4", message: "bump vllm (fixed)")
+    let fixed = try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root)
+    #expect(fixed.status == 0, "\(fixed.stdout)\n\(fixed.stderr)")
+    #expect(fixed.stdout.contains("release revision 3 deployed"), "\(fixed.stdout)")
+    let back = try ReleaseBinary.run(["rollback", "staging", "--yes"], in: tree.root)
+    #expect(back.status == 0, "\(back.stdout)\n\(back.stderr)")
+    #expect(back.stdout.contains("staging: rolled back to revision 1"), "\(back.stdout)")
+    let restored = try kubectl(tree, ["get", "deployment/vllm", "-n", "llm-staging", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])
+    #expect(restored.stdout == "vllm/vllm-openai:v0.6.3")
   }
 
   @Test func anApplyKilledMidRolloutIsSupersededByTheNextWhichConverges() throws {

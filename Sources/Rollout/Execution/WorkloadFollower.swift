@@ -40,10 +40,10 @@ struct WorkloadFollower: Sendable {
       throw RolloutError.api(error, doing: "reading \(id) while it rolls out")
     }
     let progress = WorkloadProgress(of: object)
-    if progress.state == .deadlineExceeded {
-      return .failed(GateFailure(gate: "progress-deadline", workload: id, evidence: "\(progress.message) (\(progress.available) of \(progress.desired) available)"))
-    }
+    let deadline = GateFailure(
+      gate: "progress-deadline", workload: id, evidence: "\(progress.message) (\(progress.available) of \(progress.desired) available)")
     guard id.gvk.group == "apps", id.gvk.kind == "Deployment" else {
+      if progress.state == .deadlineExceeded { return .failed(deadline) }
       if progress.state == .complete { done = true; return .done }
       return .waiting(nil)
     }
@@ -75,6 +75,8 @@ struct WorkloadFollower: Sendable {
       }
       views.append(RolloutProgress.Pod(name: name, phase: PodHealth.phase(pod), loadingSeconds: loading, windowSeconds: window.map { Int($0.components.seconds) }))
     }
+    // After the pods: a crash loop is better evidence than the deadline it made the Deployment miss.
+    if progress.state == .deadlineExceeded { return .failed(deadline) }
     // A pod beyond the replica count is a surge pod; one that cannot be placed while no old pod
     // is on its way out (a terminating pod still holds its GPU) will not be placed by waiting.
     let active = fresh.count + pods.old.filter(PodStatus.isActive).count
