@@ -106,6 +106,40 @@ struct RESTClientRetryTests {
     #expect(try server.requests("POST", podsPath).count == 1)
   }
 
+  /// A repeated eviction would take a second pod's disruption budget; a repeated strategic-merge
+  /// or JSON patch may apply twice (a list append): each reaches the server once, whatever the
+  /// failure. A server-side apply is declarative, so it is retried.
+  @Test(arguments: ["eviction 500", "eviction reset", "merge reset", "json 503"])
+  func evictionsAndNonApplyPatchesReachTheServerOnce(case name: String) async throws {
+    let failure = name.hasSuffix("reset") ? StubServer.reset
+      : StubServer.reply(name.hasSuffix("500") ? 500 : 503, RESTFixtures.status(500, "InternalError", "etcd hiccup"))
+    let isEviction = name.hasPrefix("eviction")
+    let path = isEviction ? podPath + "/eviction" : podPath
+    let method = isEviction ? "POST" : "PATCH"
+    let server = try await StubServer.start(
+      routes: RESTFixtures.discoveryRoutes() + [StubServer.route(method, path, [failure, StubServer.reply(201, RESTFixtures.pod("web-0"))])])
+    let client = try RESTFixtures.client(server, clock: RecordingClock())
+    await #expect(throws: KubeError.self) {
+      if isEviction {
+        try await client.evict(podID, options: DeleteOptions())
+      } else {
+        _ = try await client.patch(
+          podID, type: name.hasPrefix("merge") ? .strategicMerge : .json,
+          body: name.hasPrefix("merge") ? ["metadata": ["labels": ["a": "b"]]] : [["op": "add", "path": "/metadata/labels/a", "value": "b"]],
+          subresource: nil, options: WriteOptions())
+      }
+    }
+    #expect(try server.requests(method, path).count == 1)
+  }
+
+  @Test func aServerSideApplyIsRetriedAfterAConnectionReset() async throws {
+    let server = try await StubServer.start(
+      routes: RESTFixtures.discoveryRoutes() + [StubServer.route("PATCH", podPath, [StubServer.reset, StubServer.reply(200, RESTFixtures.pod("web-0"))])])
+    let client = try RESTFixtures.client(server, clock: RecordingClock())
+    _ = try await client.apply(RESTFixtures.pod("web-0"), options: ApplyOptions(fieldManager: "release", force: true))
+    #expect(try server.requests("PATCH", podPath).count == 2)
+  }
+
   @Test func retriesACreateRejectedWithTooManyRequests() async throws {
     let server = try await StubServer.start(
       routes: RESTFixtures.discoveryRoutes() + [
