@@ -19,7 +19,9 @@ public struct ReleaseRunner: Sendable {
   public init(
     api: any KubeAPI, clock: any Clock<Duration>, wallClock: any WallClock, observer: any ApplyObserver, metrics: (any MetricsSource)? = nil
   ) {
-    self.api = api
+    // A flaky control plane must not fail a 20-minute rollout: transient errors are retried
+    // where a retry cannot take effect twice.
+    self.api = TransientRetry(api, clock: clock)
     self.clock = clock
     self.wallClock = wallClock
     self.observer = observer

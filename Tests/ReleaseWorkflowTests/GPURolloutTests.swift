@@ -302,3 +302,23 @@ actor FixedMetrics: MetricsSource {
     #expect(leftovers.items.isEmpty)
   }
 }
+
+/// A control plane that fails one request in ten does not fail the rollout or break the budget.
+@Suite struct FlakyControlPlaneTests {
+  @Test(arguments: [503, 500, 429])
+  func aRolloutCompletesUnderTenPercentInjectedFaults(code: Int) async throws {
+    let yaml = DefaultScenario.yaml + "\nfaults:\n  - {verb: \"*\", rate: 0.1, code: \(code)}\n"
+    let sim = KubeSim(scenario: try Scenario(yaml: yaml, file: "flaky.yaml"))
+    let harness = try await WorkflowHarness.make(.inProcess, sim: sim)
+    let context = try await WorkflowHarness.example()
+    _ = try await harness.apply(context)
+    let start = await sim.now.secondsDouble
+    let next = GPURolloutTests.withImage(context, "vllm/vllm-openai:v0.6.4")
+    let outcome = try await harness.apply(next)
+    guard case .applied(let record, _) = outcome else { Issue.record("\(outcome)"); return }
+    #expect(record.status == .deployed)
+    #expect(await sim.trace.minimumReadyPods(matching: ["app": "vllm"], from: start) >= 1)
+    let live = try await GPURolloutTests.deployment(harness)
+    #expect(live[path: ["status", "updatedReplicas"]] == 2 && live[path: ["status", "readyReplicas"]] == 2)
+  }
+}
