@@ -29,6 +29,7 @@ struct SeriesQueryParser {
       guard let metric = identifier(allowColons: true) else { throw unsupported("expected a metric name inside \(op.rawValue)(…)") }
       query = try selector(metric)
       try expect(")", "to close \(op.rawValue)(…)")
+      skipSpace()
       if by.isEmpty { by = try grouping() } else if isKeyword("by") || isKeyword("without") {
         throw unsupported("`by` given twice")
       }
