@@ -18,7 +18,7 @@ extension SimCluster {
 
   /// One sample per serving pod and published series it has a value for, labelled
   /// `__name__`, `namespace`, `pod`, `deployment` (when a Deployment owns it) and `image`;
-  /// ordered by namespace, pod and series.
+  /// ordered by namespace and pod, then as `publishedSeries` lists them.
   func metricSeries() -> [MetricSample] {
     var samples: [MetricSample] = []
     for pod in api.store.list(Self.gvkPod) where PodStatus.isReady(pod) && !PodStatus.isTerminating(pod) {

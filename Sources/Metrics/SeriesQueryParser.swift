@@ -26,7 +26,9 @@ struct SeriesQueryParser {
       var by = try grouping()
       try expect("(", "after \(op.rawValue)")
       skipSpace()
-      guard let metric = identifier(allowColons: true) else { throw unsupported("expected a metric name inside \(op.rawValue)(…)") }
+      guard let metric = identifier(allowColons: true) else {
+        throw unsupported("expected a metric name inside \(op.rawValue)(…)")
+      }
       query = try selector(metric)
       try expect(")", "to close \(op.rawValue)(…)")
       skipSpace()
@@ -45,7 +47,9 @@ struct SeriesQueryParser {
   private mutating func selector(_ metric: String) throws(MetricsError) -> SeriesQuery {
     skipSpace()
     guard peek == "(" else { return SeriesQuery(metric: metric, matchers: try matchers()) }
-    if SeriesAggregation.Operator(rawValue: metric.lowercased()) != nil { throw unsupported("only one aggregation is supported") }
+    if SeriesAggregation.Operator(rawValue: metric.lowercased()) != nil {
+      throw unsupported("only one aggregation is supported")
+    }
     throw unsupported("functions such as \(metric)() are not supported")
   }
 
