@@ -54,10 +54,19 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictness),
+    // Metric queries for health gates: the `MetricsSource` protocol, the Prometheus HTTP API
+    // client, and the PromQL subset the simulated cluster answers.
+    .target(
+      name: "Metrics",
+      dependencies: [
+        "Manifest", "Kube",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictness),
     .target(
       name: "KubeSim",
       dependencies: [
-        "Manifest", "Render", "Kube",
+        "Manifest", "Render", "Kube", "Metrics",
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -65,7 +74,7 @@ let package = Package(
     .target(
       name: "KubeSimServer",
       dependencies: [
-        "Manifest", "Kube", "KubeSim",
+        "Manifest", "Kube", "KubeSim", "Metrics",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -82,10 +91,6 @@ let package = Package(
     .target(
       name: "GitStore",
       dependencies: ["CLibGit2"],
-      swiftSettings: strictness),
-    .target(
-      name: "Metrics",
-      dependencies: ["Kube", "Manifest"],
       swiftSettings: strictness),
     .target(
       name: "Rollout",
@@ -133,6 +138,15 @@ let package = Package(
       swiftSettings: strictness),
     .testTarget(
       name: "KubeAPIBehaviourTests", dependencies: ["KubeSimServer", "KubeSim", "Kube", "Manifest", "KubeTestSupport"],
+      swiftSettings: strictness),
+    .testTarget(
+      name: "MetricsTests",
+      dependencies: [
+        "Metrics", "Kube", "KubeSim", "KubeSimServer", "Manifest", "KubeTestSupport",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
       swiftSettings: strictness),
     .testTarget(name: "DiffTests", dependencies: ["Diff", "Manifest"], swiftSettings: strictness),
     .testTarget(

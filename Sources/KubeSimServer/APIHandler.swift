@@ -11,6 +11,8 @@ struct APIHandler: Sendable {
   let tables: TableRenderer
   /// `pods/log`: the simulation tells a container's log; `KubeAPI` has no such call.
   let logs: @Sendable (ResourceID, PodLogRequest) async throws(KubeError) -> String
+  /// Prometheus' query API over the simulation's metrics, beside the Kubernetes paths.
+  let prometheus: PrometheusQueryRoute
 
   func handle(_ request: APIRequest, user: ServerUser) async -> APIResponse {
     do {
@@ -26,6 +28,7 @@ struct APIHandler: Sendable {
     case "version" where segments.count == 1:
       return .json(status: 200, body: Discovery.version)
     case "api":
+      if segments == PrometheusQueryRoute.path { return await prometheus.answer(request) }
       if segments.count == 1, request.wantsAggregatedDiscovery { return aggregatedDiscovery(core: true) }
       if segments.count == 1 { return .json(status: 200, body: discovery.coreVersions(serverAddress: serverAddress)) }
       return try await resources(group: "", version: segments[1], rest: Array(segments.dropFirst(2)), request, user: user)

@@ -81,7 +81,8 @@ public actor KubeSimServer {
     let clock = sim.clock
     let handler = APIHandler(
       api: sim, discovery: discovery, serverAddress: address, tables: TableRenderer(now: { clock.now }),
-      logs: { [sim] (pod, request) throws(KubeError) in try await sim.logs(of: pod, request) })
+      logs: { [sim] (pod, request) throws(KubeError) in try await sim.logs(of: pod, request) },
+      prometheus: PrometheusQueryRoute(source: SimulatedMetrics(sim: sim), now: { clock.now.date }))
     let connection = HTTPConnection(
       handler: handler, authenticator: Authenticator(adminToken: token, users: options.users, anonymous: options.anonymousUser), tls: options.tls,
       faults: options.faults, dice: FaultDice(seed: options.faults.seed), registry: registry)

@@ -109,6 +109,22 @@ actor FixedMetrics: MetricsSource {
     }
   }
 
+  /// The example staging environment's gates, answered by the embedded cluster's own series.
+  @Test(arguments: [("v0.6.4-errors", "error-rate", "= 0.2"), ("v0.6.4-slow-latency", "p99-latency", "= 5")])
+  func theExampleGatesCatchAVersionThatServesBadly(tag: String, gate: String, value: String) async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await WorkflowHarness.example()
+    _ = try await harness.apply(context, metrics: SimulatedMetrics(sim: harness.sim))
+    do {
+      _ = try await harness.apply(GPURolloutTests.withImage(context, "vllm/vllm-openai:\(tag)"), metrics: SimulatedMetrics(sim: harness.sim))
+      Issue.record("not rolled back")
+    } catch let error as RolloutError {
+      guard case .rolledBack(let failure, _, _) = error else { Issue.record("\(error)"); return }
+      #expect(failure.gate == gate)
+      #expect(failure.evidence.contains(value) && failure.evidence.contains("llm-staging"), "\(failure.evidence)")
+    }
+  }
+
   @Test func aFailingMetricGateRollsBackWithItsEvidence() async throws {
     let harness = try await WorkflowHarness.make(.inProcess)
     let context = try await WorkflowHarness.example()
@@ -185,7 +201,7 @@ actor FixedMetrics: MetricsSource {
     nodes:
       - {name: gpu-a, allocatable: {cpu: "16", memory: 128Gi, nvidia.com/gpu: 1}}
       - {name: gpu-b, allocatable: {cpu: "6", memory: 128Gi, nvidia.com/gpu: 2}}
-    defaults: {pullSeconds: 20, modelLoadSeconds: 0}
+    defaults: {pullSeconds: 20, modelLoadSeconds: 0, metrics: {errorRate: 0.001, latencyP99Ms: 800, gpu_cache_usage_perc: 0.5}}
     images:
       - {image: "vllm/vllm-openai*", pullSeconds: 90, modelLoadSeconds: 240}
     objects:
@@ -224,7 +240,7 @@ actor FixedMetrics: MetricsSource {
     let wallClock = harness.wallClock
     let settings = context.settings
     return try await harness.sim.run { clock in
-      try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: CollectingObserver())
+      try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: CollectingObserver(), metrics: SimulatedMetrics(sim: harness.sim))
         .rollback(environment: "staging", to: revision, recordNamespace: "llm-staging", source: context.source, settings: settings) { _, _ in true }
     }
   }

@@ -29,12 +29,13 @@ import Testing
     // Both in one run of the simulation's clock, as two processes would share one cluster.
     let api = harness.api
     let wallClock = harness.wallClock
+    let metrics = SimulatedMetrics(sim: harness.sim)
     let results = try await harness.sim.run { clock in
       await withTaskGroup(of: Result<ApplyOutcome, RolloutError>.self) { group in
         for _ in 0..<2 {
           group.addTask {
             do {
-              return .success(try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: CollectingObserver())
+              return .success(try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: CollectingObserver(), metrics: metrics)
                 .apply(environment: next.name, rendered: next.objects, source: next.source, settings: next.settings) { _, _ in true })
             } catch let error as RolloutError {
               return .failure(error)

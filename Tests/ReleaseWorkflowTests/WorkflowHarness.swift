@@ -80,8 +80,10 @@ struct WorkflowHarness: Sendable {
     let api = self.api
     let wallClock = self.wallClock
     let chosen = settings ?? context.settings
+    // The example environments' gates read the embedded cluster's series, as `release apply` does.
+    let source = metrics ?? SimulatedMetrics(sim: sim)
     return try await sim.run { clock in
-      try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: observer, metrics: metrics)
+      try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: observer, metrics: source)
         .apply(environment: context.name, rendered: context.objects, source: context.source, settings: chosen) { _, _ in true }
     }
   }

@@ -1,12 +1,12 @@
 /// Seeded randomness for backoff jitter, shareable across concurrent requests, so a test can
 /// fix the waits it observes.
-final class JitterSource: Sendable {
+package final class JitterSource: Sendable {
   private let state: Locked<UInt64>
 
-  init(seed: UInt64) { state = Locked(seed) }
+  package init(seed: UInt64) { state = Locked(seed) }
 
   /// Uniform in [0, 1).
-  func next() -> Double {
+  package func next() -> Double {
     let bits = state.withLock { state -> UInt64 in
       // SplitMix64.
       state &+= 0x9E37_79B9_7F4A_7C15
