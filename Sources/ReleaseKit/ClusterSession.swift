@@ -27,7 +27,7 @@ public struct ClusterSession: Sendable {
   /// Runs `body` against the cluster; an in-process embedded cluster is saved afterwards,
   /// also when `body` fails part-way, so what was written is not lost.
   public func run<T: Sendable>(_ body: @escaping @Sendable (any KubeAPI, any Clock<Duration>) async throws -> T) async throws -> T {
-    guard let embedded else { return try await body(api, ContinuousClock()) }
+    guard let embedded else { return try await body(api, served.map { ScaledClock(speed: $0.speed) as any Clock<Duration> } ?? ContinuousClock()) }
     let sim = embedded.sim
     let result: Result<T, any Error>
     do {

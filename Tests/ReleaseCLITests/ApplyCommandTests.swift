@@ -193,17 +193,26 @@ import Testing
     #expect(status.stdout.contains("never applied"), "\(status.stdout)")
   }
 
-  @Test func applyIsBlockedBeforeAnyChangeWhenNoGPUStepIsSafe() throws {
+  @Test func stagingAndProdRunOnTheirOwnClustersAndAProdThatCannotFitIsBlockedBeforeAnyChange() throws {
     let tree = try Self.exampleRepo()
     defer { tree.remove() }
     #expect(try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root).status == 0)
-    // prod shares the embedded cluster: staging holds 2 of its 3 GPUs, prod needs 2.
+    // prod's own cluster has two GPUs; three replicas cannot all run there.
+    let kustomization = tree.root + "/environments/prod/kustomization.yaml"
+    let text = try String(contentsOfFile: kustomization, encoding: .utf8)
+    try text.replacingOccurrences(of: "count: 2", with: "count: 3").write(toFile: kustomization, atomically: true, encoding: .utf8)
     let prod = try ReleaseBinary.run(["apply", "prod", "--yes"], in: tree.root)
     #expect(prod.status == 5, "\(prod.stdout)\n\(prod.stderr)")
-    #expect(prod.stderr.contains("free"), "\(prod.stderr)")
+    #expect(prod.stderr.contains("3 pods of a new Deployment need 3 GPUs") && prod.stderr.contains("free one GPU"), "\(prod.stderr)")
     #expect(!prod.stdout.contains("created"))
     let status = try ReleaseBinary.run(["status", "prod"], in: tree.root)
     #expect(status.stdout.contains("never applied"), "\(status.stdout)")
+    // Two replicas fit prod's cluster whatever staging runs on its own.
+    try text.write(toFile: kustomization, atomically: true, encoding: .utf8)
+    let fits = try ReleaseBinary.run(["apply", "prod", "--yes"], in: tree.root)
+    #expect(fits.status == 0, "\(fits.stdout)\n\(fits.stderr)")
+    let clusters = try ReleaseBinary.run(["sim", "status", "--cluster", "prod"], in: tree.root)
+    #expect(clusters.stdout.contains(".release/sim/prod/state.json"), "\(clusters.stdout)")
   }
 
   @Test func versionIsPrinted() throws {

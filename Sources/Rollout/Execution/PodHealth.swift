@@ -28,8 +28,12 @@ enum PodHealth {
       }
       if restarts > Int64(maxRestarts) {
         let exit = status[path: ["lastState", "terminated", "exitCode"]]?.intValue.map { ", last exit code \($0)" } ?? ""
-        let reason = waiting == "CrashLoopBackOff" ? "crash-loop" : "restarts"
-        return (reason, "pod \(name) container \(container): \(waiting ?? "restarting"), \(restarts) restarts (limit \(maxRestarts))\(exit)")
+        // Restarts after a failing exit are a crash loop, whether the kubelet is backing off or
+        // has just started the container again; others (liveness kills, say) are plain restarts.
+        let lastExit = status[path: ["lastState", "terminated", "exitCode"]]?.intValue ?? 0
+        let reason = waiting == "CrashLoopBackOff" || lastExit != 0 ? "crash-loop" : "restarts"
+        let now = waiting ?? (status[path: ["state", "running"]] != nil ? "running again" : "restarting")
+        return (reason, "pod \(name) container \(container): \(now), \(restarts) restarts (limit \(maxRestarts))\(exit)")
       }
     }
     return nil
