@@ -32,8 +32,9 @@ struct LockedApply: Sendable {
     let changes = comparison.changeSet
     let rollout = SteeredRollout(comparison: comparison, plan: plan)
     do {
+      var prePull = ImagePrePull(api: runner.api, clock: runner.clock, observer: observer, fieldManager: settings.fieldManager)
+      await prePull.removeLeftovers(in: Set(comparison.desired.filter { $0.applied.kind == "Deployment" }.compactMap(\.applied.namespace)).sorted())
       if settings.prePull {
-        var prePull = ImagePrePull(api: runner.api, clock: runner.clock, observer: observer, fieldManager: settings.fieldManager)
         prePull.timeout = .seconds(settings.rollout.prePullTimeoutSeconds)
         let desired = Dictionary(comparison.desired.compactMap { d in d.applied.resourceID.map { ($0, d.applied) } }, uniquingKeysWith: { a, _ in a })
         try await prePull.run(ImagePrePull.targets(plan: plan, desired: desired), heartbeat: { await heartbeat.beat() })

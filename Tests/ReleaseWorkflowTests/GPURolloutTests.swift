@@ -338,3 +338,137 @@ actor FixedMetrics: MetricsSource {
     #expect(live[path: ["status", "updatedReplicas"]] == 2 && live[path: ["status", "readyReplicas"]] == 2)
   }
 }
+
+/// A process killed at any point: after `limit` calls, every call fails (nothing more reaches
+/// the cluster, as when the process is gone). Counts calls so a test can pick kill points.
+final class KillSwitch: KubeAPI, @unchecked Sendable {
+  let base: any KubeAPI
+  let limit: Int
+  private let lock = NSLock()
+  private var calls = 0
+
+  init(_ base: any KubeAPI, limit: Int) {
+    self.base = base
+    self.limit = limit
+  }
+
+  var count: Int { lock.withLock { calls } }
+
+  private func pass() throws(KubeError) {
+    let n = lock.withLock { calls += 1; return calls }
+    if n > limit { throw KubeError.transport("killed") }
+  }
+
+  func discovery() async throws(KubeError) -> [APIResourceInfo] { try pass(); return try await base.discovery() }
+  func get(_ id: ResourceID, subresource: String?) async throws(KubeError) -> Value { try pass(); return try await base.get(id, subresource: subresource) }
+  func list(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions) async throws(KubeError) -> ObjectList {
+    try pass(); return try await base.list(gvk, namespace: namespace, options: options)
+  }
+  func watch(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions) async throws(KubeError) -> AsyncThrowingStream<WatchEvent, any Error> {
+    try pass(); return try await base.watch(gvk, namespace: namespace, options: options)
+  }
+  func create(_ object: Value, options: WriteOptions) async throws(KubeError) -> Value { try pass(); return try await base.create(object, options: options) }
+  func update(_ object: Value, subresource: String?, options: WriteOptions) async throws(KubeError) -> Value {
+    try pass(); return try await base.update(object, subresource: subresource, options: options)
+  }
+  func apply(_ object: Value, options: ApplyOptions) async throws(KubeError) -> Value { try pass(); return try await base.apply(object, options: options) }
+  func patch(_ id: ResourceID, type: PatchType, body: Value, subresource: String?, options: WriteOptions) async throws(KubeError) -> Value {
+    try pass(); return try await base.patch(id, type: type, body: body, subresource: subresource, options: options)
+  }
+  func delete(_ id: ResourceID, options: DeleteOptions) async throws(KubeError) -> Value? { try pass(); return try await base.delete(id, options: options) }
+  func evict(_ pod: ResourceID, options: DeleteOptions) async throws(KubeError) { try pass(); try await base.evict(pod, options: options) }
+}
+
+/// Kill `release apply` at a random point, run it again: it always converges.
+@Suite struct KillAndResumeTests {
+  /// Kill points are drawn below this; `killPointsCoverAWholeApply` checks an apply fits in it.
+  static let span = 140
+
+  /// A small GPU service (two replicas of one GPU, a PDB, a 20 s readiness window) so that
+  /// a hundred kill points stay quick; the example's model takes 300 s to load.
+  static func environment() async throws -> EnvironmentContext {
+    let deployment = """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: app, namespace: app}
+      spec:
+        replicas: 2
+        progressDeadlineSeconds: 600
+        selector: {matchLabels: {app: app}}
+        strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+        template:
+          metadata: {labels: {app: app}}
+          spec:
+            containers:
+              - name: app
+                image: registry.example/app:v1
+                resources: {limits: {nvidia.com/gpu: 1}}
+                readinessProbe: {httpGet: {path: /health, port: 8000}, initialDelaySeconds: 10, periodSeconds: 5, failureThreshold: 2}
+      ---
+      apiVersion: policy/v1
+      kind: PodDisruptionBudget
+      metadata: {name: app, namespace: app}
+      spec: {minAvailable: 1, selector: {matchLabels: {app: app}}}
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: app}
+      """
+    let (context, _) = try await WorkflowHarness.scratch([
+      "environments/app/kustomization.yaml": "resources: [app.yaml]\n",
+      "environments/app/app.yaml": deployment,
+    ])
+    return context
+  }
+
+  func run(_ harness: WorkflowHarness, _ context: EnvironmentContext, api: any KubeAPI) async throws -> ApplyOutcome {
+    let wallClock = harness.wallClock
+    let settings = context.settings
+    let metrics = SimulatedMetrics(sim: harness.sim)
+    return try await harness.sim.run { clock in
+      try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: CollectingObserver(), metrics: metrics)
+        .apply(environment: context.name, rendered: context.objects, source: context.source, settings: settings) { _, _ in true }
+    }
+  }
+
+  static func bumped(_ context: EnvironmentContext) -> EnvironmentContext { GPURolloutTests.withImage(context, "registry.example/app:v2") }
+
+  @Test(arguments: 0..<100)
+  func aKilledApplyConvergesOnTheNextRun(seed: Int) async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await Self.environment()
+    _ = try await run(harness, context, api: harness.api)
+    let next = Self.bumped(context)
+    // SplitMix-style spread of kill points over a whole apply's calls, the first one included.
+    var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+    state = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    let limit = Int(state % UInt64(Self.span))
+    let killed = KillSwitch(harness.api, limit: limit)
+    _ = try? await run(harness, next, api: killed)
+    harness.wallClock.advance(120)  // the dead holder's lease expires
+    let start = await harness.sim.now.secondsDouble
+    let outcome = try await run(harness, next, api: harness.api)
+    let why = "seed \(seed), killed after \(limit) calls"
+    guard case .applied(let record, _) = outcome else { Issue.record("\(why): \(outcome)"); return }
+    #expect(record.status == .deployed)
+    let live = try await harness.api.get(ResourceID(gvk: GroupVersionKind(group: "apps", version: "v1", kind: "Deployment"), namespace: "app", name: "app"))
+    #expect(live[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"] == "registry.example/app:v2", "\(why)")
+    #expect(live[path: ["status", "updatedReplicas"]] == 2 && live[path: ["status", "readyReplicas"]] == 2 && live[path: ["status", "replicas"]] == 2, "\(why)")
+    #expect(try await harness.diff(next).changed.isEmpty, "\(why)")
+    let pods = try await harness.api.list(GroupVersionKind(group: "", version: "v1", kind: "Pod"), namespace: "app", options: ListOptions(labelSelector: ImagePrePull.label))
+    #expect(pods.items.isEmpty, "\(why): pre-pull pods left")
+    let records = try await ReleaseRecordStore(api: harness.api, namespace: "app", environment: "app").all()
+    #expect(!records.contains { $0.status == .pending }, "\(why)")
+    #expect(await harness.sim.trace.minimumReadyPods(matching: ["app": "app"], from: start) >= 1, "\(why)")
+  }
+
+  @Test func killPointsCoverAWholeApply() async throws {
+    let harness = try await WorkflowHarness.make(.inProcess)
+    let context = try await Self.environment()
+    _ = try await run(harness, context, api: harness.api)
+    let counting = KillSwitch(harness.api, limit: .max)
+    _ = try await run(harness, Self.bumped(context), api: counting)
+    // The seeds above kill within the first `span` calls: that must reach the end of an apply.
+    #expect(counting.count <= Self.span && counting.count >= Self.span * 2 / 3, "\(counting.count) calls")
+  }
+}

@@ -156,10 +156,16 @@ public struct ImagePrePull: Sendable {
     }
   }
 
+  /// Pre-pull pods of an apply that was killed, in these namespaces (every apply clears them,
+  /// also one that has nothing to pull).
+  public func removeLeftovers(in namespaces: [String]) async {
+    await removeLeftovers(keeping: [], namespaces: namespaces)
+  }
+
   /// Pre-pull pods of an apply that was killed, for images no longer wanted.
-  func removeLeftovers(keeping pods: [Value]) async {
+  func removeLeftovers(keeping pods: [Value], namespaces: [String]? = nil) async {
     let wanted = Set(pods.compactMap(\.resourceID))
-    for namespace in Set(pods.compactMap(\.namespace)).sorted() {
+    for namespace in (namespaces ?? Set(pods.compactMap(\.namespace)).sorted()) {
       guard let listed = try? await api.list(Self.podGVK, namespace: namespace, options: ListOptions(labelSelector: Self.label)) else {
         continue  // the pods we create are removed by name either way
       }

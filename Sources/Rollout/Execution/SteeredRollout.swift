@@ -31,8 +31,15 @@ struct SteeredRollout: Sendable {
     let byID = Dictionary(desired.compactMap { d in d.applied.resourceID.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
     ordered = ApplyOrder.sorted(desired.map(\.applied)).compactMap { $0.resourceID.flatMap { byID[$0] } }
     let gitObjects = Dictionary(comparison.desired.compactMap { d in d.applied.resourceID.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
+    // Changed workloads, and any whose live rollout has not finished: an apply killed
+    // mid-rollout left one that the next apply must see through, though git no longer differs.
+    let unfinished = Set(comparison.desired.compactMap { object -> ResourceID? in
+      guard let live = object.live, let id = live.resourceID, WorkloadProgress.tracks(kind: id.gvk.kind, group: id.gvk.group) else { return nil }
+      return WorkloadProgress(of: live).state == .complete ? nil : id
+    })
     workloads = comparison.changeSet.objects.filter {
-      ($0.action == .create || $0.action == .update) && WorkloadProgress.tracks(kind: $0.id.gvk.kind, group: $0.id.gvk.group)
+      ($0.action == .create || $0.action == .update || unfinished.contains($0.id))
+        && WorkloadProgress.tracks(kind: $0.id.gvk.kind, group: $0.id.gvk.group)
     }.compactMap { change in
       guard let git = gitObjects[change.id] else { return nil }
       return RolloutExecutor.Workload(
