@@ -34,19 +34,27 @@ public struct Trace: Sendable, Equatable {
     entries.append(Entry(seconds: time.secondsDouble, kind: kind, object: name, detail: detail, labels: object.labelStrings))
   }
 
-  /// The fewest Ready pods matching `selector` at any moment within [from, to].
+  /// The fewest Ready pods matching `selector` at any moment within [from, to]. Entries of one
+  /// virtual instant happen together: a pod becoming ready as another leaves is no dip.
   public func minimumReadyPods(matching selector: [String: String], from: Double = 0, to: Double = .infinity) -> Int {
     var ready: Set<String> = []
     var minimum = Int.max
     var observedInWindow = false
-    for entry in entries where selector.allSatisfy({ entry.labels[$0.key] == $0.value }) {
-      if entry.seconds > to { break }
-      switch entry.kind {
-      case .ready: ready.insert(entry.object)
-      case .notReady, .crashed, .terminating, .deleted, .evicted: ready.remove(entry.object)
-      default: continue
+    let matching = entries.filter { entry in selector.allSatisfy { entry.labels[$0.key] == $0.value } }
+    var index = matching.startIndex
+    while index < matching.endIndex {
+      let instant = matching[index].seconds
+      if instant > to { break }
+      while index < matching.endIndex && matching[index].seconds == instant {
+        let entry = matching[index]
+        switch entry.kind {
+        case .ready: ready.insert(entry.object)
+        case .notReady, .crashed, .terminating, .deleted, .evicted: ready.remove(entry.object)
+        default: break
+        }
+        index += 1
       }
-      if entry.seconds >= from {
+      if instant >= from {
         minimum = min(minimum, ready.count)
         observedInWindow = true
       }

@@ -1,0 +1,149 @@
+import Diff
+import EnvironmentRepo
+import Foundation
+import Kube
+import KubeSim
+import Manifest
+import Metrics
+import ReleaseKit
+import Rollout
+import Testing
+
+/// One cell of the scenario matrix: replicas, free GPUs beside them, the PDB, the strategy.
+struct MatrixCase: Sendable, CustomTestStringConvertible {
+  enum Budget: String, Sendable, CaseIterable {
+    case minAvailableAllButOne = "minAvailable N-1", minAvailableHalf = "minAvailable 50%", maxUnavailableOne = "maxUnavailable 1"
+    case maxUnavailableQuarter = "maxUnavailable 25%"
+
+    func spec(replicas: Int) -> String {
+      switch self {
+      case .minAvailableAllButOne: return "minAvailable: \(max(0, replicas - 1))"
+      case .minAvailableHalf: return "minAvailable: \"50%\""
+      case .maxUnavailableOne: return "maxUnavailable: 1"
+      case .maxUnavailableQuarter: return "maxUnavailable: \"25%\""
+      }
+    }
+
+    /// Ready pods the PDB requires (upstream's disruption controller rounds both percentages up).
+    func desiredHealthy(replicas: Int) -> Int {
+      switch self {
+      case .minAvailableAllButOne: return max(0, replicas - 1)
+      case .minAvailableHalf: return (replicas + 1) / 2
+      case .maxUnavailableOne: return max(0, replicas - 1)
+      case .maxUnavailableQuarter: return replicas - (replicas + 3) / 4
+      }
+    }
+  }
+
+  enum Strategy: String, Sendable, CaseIterable {
+    case surgeFirst = "maxSurge 1, maxUnavailable 0"
+    case kubernetesDefault = "25%/25% (default)"
+
+    var spec: String {
+      switch self {
+      case .surgeFirst: return "strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}"
+      case .kubernetesDefault: return ""
+      }
+    }
+  }
+
+  var replicas: Int
+  var free: Int
+  var budget: Budget
+  var strategy: Strategy
+
+  var testDescription: String { "\(replicas) replicas, \(free) free GPUs, \(budget.rawValue), \(strategy.rawValue)" }
+
+  static let all: [MatrixCase] = [1, 2, 3, 5, 8].flatMap { replicas in
+    [0, 1, 3].flatMap { free in
+      Budget.allCases.flatMap { budget in Strategy.allCases.map { MatrixCase(replicas: replicas, free: free, budget: budget, strategy: $0) } }
+    }
+  }
+
+  /// Readiness: initialDelaySeconds 200 + periodSeconds 5 × failureThreshold 1.
+  static let window = 205.0
+  static let pullSeconds = 20.0
+
+  var scenario: String {
+    """
+    admission: {extendedResourceToleration: true}
+    nodePools:
+      - {namePrefix: gpu, count: \(replicas + free), taints: [{key: nvidia.com/gpu, effect: NoSchedule}], allocatable: {cpu: "16", memory: 64Gi, nvidia.com/gpu: 1}}
+    defaults: {pullSeconds: \(Int(Self.pullSeconds)), modelLoadSeconds: 0, metrics: {errorRate: 0.001, latencyP99Ms: 500}}
+    objects:
+      - {apiVersion: v1, kind: Namespace, metadata: {name: default}}
+    """
+  }
+
+  func objects(tag: String) -> String {
+    """
+    apiVersion: v1
+    kind: Namespace
+    metadata: {name: app}
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: app, namespace: app}
+    spec:
+      replicas: \(replicas)
+      progressDeadlineSeconds: 1800
+      selector: {matchLabels: {app: app}}
+      \(strategy.spec)
+      template:
+        metadata: {labels: {app: app}}
+        spec:
+          containers:
+            - name: app
+              image: registry.example/app:\(tag)
+              resources: {limits: {nvidia.com/gpu: 1}}
+              readinessProbe: {httpGet: {path: /health, port: 8000}, initialDelaySeconds: 200, periodSeconds: 5, failureThreshold: 1}
+    ---
+    apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    metadata: {name: app, namespace: app}
+    spec: {\(budget.spec(replicas: replicas)), selector: {matchLabels: {app: app}}}
+    """
+  }
+
+  func environment(tag: String) async throws -> EnvironmentContext {
+    let (context, _) = try await WorkflowHarness.scratch([
+      "environments/app/kustomization.yaml": "resources: [app.yaml]\n",
+      "environments/app/app.yaml": objects(tag: tag),
+    ])
+    return context
+  }
+}
+
+/// Every cell of the matrix under `release apply`: a feasible rollout completes without ever
+/// having fewer ready pods than the PDB requires, in pre-pull + steps × readiness window (5%);
+/// an infeasible one exits 5 before any change.
+@Suite struct RolloutMatrixTests {
+  static let deploymentID = ResourceID(gvk: GroupVersionKind(group: "apps", version: "v1", kind: "Deployment"), namespace: "app", name: "app")
+
+  @Test(arguments: MatrixCase.all)
+  func everyFeasibleRolloutCompletesWithinItsBudgetAndItsETA(_ cell: MatrixCase) async throws {
+    let sim = KubeSim(scenario: try Scenario(yaml: cell.scenario, file: "matrix.yaml"))
+    let harness = try await WorkflowHarness.make(.inProcess, sim: sim)
+    _ = try await harness.apply(try await cell.environment(tag: "v1"))
+    let start = await sim.now.secondsDouble
+    let observer = CollectingObserver()
+    do {
+      _ = try await harness.apply(try await cell.environment(tag: "v2"), observer: observer)
+    } catch let error as RolloutError {
+      guard case .blocked = error else { Issue.record("\(cell.testDescription): \(error)"); return }
+      // Infeasible: nothing changed.
+      let live = try await harness.api.get(Self.deploymentID)
+      #expect(live[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"] == "registry.example/app:v1")
+      #expect(cell.free == 0 && (cell.replicas == 1 || cell.budget.desiredHealthy(replicas: cell.replicas) >= cell.replicas), "\(cell.testDescription): \(error)")
+      return
+    }
+    let end = await sim.now.secondsDouble
+    let trace = await sim.trace
+    #expect(trace.minimumReadyPods(matching: ["app": "app"], from: start) >= cell.budget.desiredHealthy(replicas: cell.replicas), "\(cell.testDescription)")
+    let events = await observer.events
+    let steps = events.compactMap { if case .rolloutStarted(_, _, let steps, _) = $0 { return steps } else { return nil } }.first ?? 0
+    let prePull = events.compactMap { if case .prePulled(_, _, let elapsed) = $0 { return Double(elapsed.components.seconds) } else { return nil } }.first ?? 0
+    let expected = prePull + Double(steps) * MatrixCase.window
+    #expect(abs((end - start) - expected) <= expected * 0.05, "\(cell.testDescription): took \(end - start) s, expected \(expected) s (\(steps) steps)")
+  }
+}
