@@ -24,6 +24,15 @@ import Testing
       return
     }
     try #require(reference.status == 0, "kubectl kustomize failed: \(reference.stderr)")
+    if let refusal = testCase.refusedByRelease {
+      do {
+        let objects = try Renderer(fileSystem: DiskFileSystem()).render(directory: testCase.directory)
+        Issue.record("release rendered \(objects.count) objects of a case it must refuse")
+      } catch {
+        #expect(error.description.contains(refusal), "release: \(error)")
+      }
+      return
+    }
     let expected = try YAMLReader.documents(reference.stdout, file: "kubectl output")
 
     let actual: [Value]
