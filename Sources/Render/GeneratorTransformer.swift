@@ -238,9 +238,19 @@ extension GeneratorTransformer {
 /// skipped, `KEY=VALUE` split at the first `=`, a bare `KEY` an empty value (never read from
 /// the environment). kustomize checks keys no further; a line not UTF-8 is an error.
 enum EnvFile {
+  /// bufio.Scanner's default buffer: kustomize's scan of a longer line stops there and it
+  /// drops the scanner's error, so the rest of the file is lost without a word. We refuse.
+  static let maxLineBytes = 64 * 1024
+
   static func parse(_ bytes: [UInt8], file: String) throws(RenderError) -> [(key: String, value: String)] {
     var result: [(key: String, value: String)] = []
     for (number, rawLine) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+      if rawLine.count >= maxLineBytes {
+        throw RenderError(
+          file: file, line: number + 1,
+          message: "line of \(rawLine.count) bytes; kustomize reads env file lines of less than 64 KiB and silently "
+            + "drops this line and every line after it, so release refuses it (put a long value in a file: source)")
+      }
       var lineBytes = rawLine
       if lineBytes.last == UInt8(ascii: "\r") { lineBytes = lineBytes.dropLast() }
       guard let text = String(validating: lineBytes, as: UTF8.self) else {
