@@ -88,12 +88,13 @@ public struct GeneratorTransformer: Sendable {
       let bytes = try readFile(relative, directory: directory, fileSystem: fileSystem, file: file, field: entryPath)
       entries.append((key, bytes, entryPath))
     }
-    for key in ["envs", "env"] {
-      for (entryPath, relative) in try stringItems(&fields, key) {
-        let bytes = try readFile(relative, directory: directory, fileSystem: fileSystem, file: file, field: entryPath)
-        entries += try EnvFile.parse(bytes, file: PathName.join(directory, relative))
-          .map { ($0.key, Array($0.value.utf8), entryPath) }
-      }
+    // `env:` is the older single-file form; kustomize appends its file to those of `envs:`.
+    var envFiles = try stringItems(&fields, "envs")
+    if let single = try fields.optionalString("env"), !single.isEmpty { envFiles.append((fields.fieldPath("env"), single)) }
+    for (entryPath, relative) in envFiles {
+      let bytes = try readFile(relative, directory: directory, fileSystem: fileSystem, file: file, field: entryPath)
+      entries += try EnvFile.parse(bytes, file: PathName.join(directory, relative))
+        .map { ($0.key, Array($0.value.utf8), entryPath) }
     }
     var seen: Set<String> = []
     for entry in entries where !seen.insert(entry.key).inserted {
