@@ -91,7 +91,7 @@ public struct NameReferenceTransformer: Sendable {
     /// namespaced one cluster-scoped objects, its own namespace, and its bound subjects'.
     func sees(_ candidate: Candidate) -> Bool {
       referrerClusterScoped || candidate.clusterScoped || candidate.namespace == referrerNamespace
-        || bindingNamespaces.contains(candidate.resource.object.namespace ?? "")
+        || bindingNamespaces.contains(candidate.resource.object.objectNamespace ?? "")
     }
 
     /// The namespaces a RoleBinding's ServiceAccount subjects name.
@@ -176,7 +176,7 @@ public struct NameReferenceTransformer: Sendable {
         guard let target = try select(name, reference: reference, from: all, sameNamespaceToo: false) else {
           return node
         }
-        return .string(target.object.name ?? name)
+        return .string(target.object.objectName ?? name)
       case .object(var map):
         // A map with `name` (and `namespace`): an RBAC subject, a webhook's service.
         guard let nameNode = map["name"] else { throw error(reference, "path config error; no 'name' field in node") }
@@ -189,9 +189,9 @@ public struct NameReferenceTransformer: Sendable {
           scoped = original.isEmpty ? scoped.filter { !$0.clusterScoped && $0.namespace == wanted } : original
         }
         guard let target = try select(name, reference: reference, from: scoped, sameNamespaceToo: true) else { return node }
-        let targetNamespace = target.object.namespace ?? ""
-        if target.object.name == name && targetNamespace.isEmpty { return node }
-        map["name"] = .string(target.object.name ?? name)
+        let targetNamespace = target.object.objectNamespace ?? ""
+        if target.object.objectName == name && targetNamespace.isEmpty { return node }
+        map["name"] = .string(target.object.objectName ?? name)
         if !targetNamespace.isEmpty { map["namespace"] = .string(targetNamespace) }
         return .object(map)
       default:
@@ -218,10 +218,10 @@ public struct NameReferenceTransformer: Sendable {
       found = found.filter { Self.affixesEndAlike($0, referrer, allowEmpty: true) }
       if found.count > 1 { found = found.filter { Self.affixesEndAlike($0, referrer, allowEmpty: false) } }
       if found.count <= 1 { return found.first }
-      let first: (name: String, namespace: String) = (found[0].object.name ?? "", found[0].object.namespace ?? "")
+      let first: (name: String, namespace: String) = (found[0].object.objectName ?? "", found[0].object.objectNamespace ?? "")
       let identical = found.allSatisfy { (candidate: Resource) -> Bool in
-        let name = candidate.object.name ?? ""
-        let namespace = candidate.object.namespace ?? ""
+        let name = candidate.object.objectName ?? ""
+        let namespace = candidate.object.objectNamespace ?? ""
         return name == first.name && (!sameNamespaceToo || namespace == first.namespace)
       }
       if identical { return found[0] }

@@ -90,7 +90,7 @@ public struct PatchTransformer: Sendable {
         } else {
           matches = resources.indices.filter { Self.patchNames(document, resources[$0]) }
           if matches.isEmpty {
-            let id = document.resourceID?.description ?? "the patch's object"
+            let id = document.objectID?.description ?? "the patch's object"
             throw RenderError(
               file: file, field: patch.field, message: "no resource matches \(id); failed to find a target for the patch")
           }
@@ -139,7 +139,7 @@ public struct PatchTransformer: Sendable {
   /// A patch may not rename or retype an object unless its options allow it.
   private func commit(_ patched: Value, to resource: inout Resource, patch: Patch) throws(RenderError) {
     let before = resource.object
-    if patched.name != before.name && !patch.allowNameChange {
+    if patched.objectName != before.objectName && !patch.allowNameChange {
       throw RenderError(
         file: file, field: patch.field,
         message: "\(resource.id): the patch changes metadata.name; set options.allowNameChange: true to allow it")
@@ -149,18 +149,18 @@ public struct PatchTransformer: Sendable {
         file: file, field: patch.field,
         message: "\(resource.id): the patch changes kind; set options.allowKindChange: true to allow it")
     }
-    if patched.resourceID != before.resourceID { resource.rememberCurrentID() }
+    if patched.objectID != before.objectID { resource.rememberCurrentID() }
     resource.object = patched
   }
 
   /// Without a target a strategic-merge patch names its object by kind and name (current or
   /// earlier); a namespace in the patch must match too.
   static func patchNames(_ document: Value, _ resource: Resource) -> Bool {
-    guard let kind = document.kind, let name = document.name else { return false }
-    let group = document.gvk?.group ?? ""
+    guard let kind = document.kind, let name = document.objectName else { return false }
+    let group = document.objectGVK?.group ?? ""
     return ([resource.id] + resource.previousIDs).contains { id in
       id.gvk.kind == kind && id.gvk.group == group && id.name == name
-        && (document.namespace == nil || document.namespace == id.namespace)
+        && (document.objectNamespace == nil || document.objectNamespace == id.namespace)
     }
   }
 }

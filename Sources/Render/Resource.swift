@@ -33,7 +33,7 @@ public struct Resource: Sendable, Hashable {
 
   /// Current identity; objects without apiVersion/kind/name are rejected when loaded.
   public var id: ResourceID {
-    object.resourceID ?? ResourceID(gvk: GroupVersionKind(group: "", version: "", kind: ""), namespace: nil, name: "")
+    object.objectID ?? ResourceID(gvk: GroupVersionKind(group: "", version: "", kind: ""), namespace: nil, name: "")
   }
 
   /// The identity the object was loaded with.

@@ -35,15 +35,13 @@ enum ResourceFile {
     return [document]
   }
 
+  /// kustomize asks only for kind and metadata.name; apiVersion may be left out.
   static func validate(_ object: Value, file: String, index: Int) throws(RenderError) {
     let where_ = "document \(index + 1)"
-    guard let apiVersion = object["apiVersion"], apiVersion.stringValue?.isEmpty == false else {
-      throw RenderError(file: file, field: "apiVersion", message: "\(where_) has no apiVersion")
-    }
     guard let kind = object["kind"], kind.stringValue?.isEmpty == false else {
       throw RenderError(file: file, field: "kind", message: "\(where_) has no kind")
     }
-    guard object.name?.isEmpty == false else {
+    guard object.objectName?.isEmpty == false else {
       throw RenderError(
         file: file, field: "metadata.name", message: "\(where_) (\(object.kind ?? "?")) has no metadata.name")
     }
