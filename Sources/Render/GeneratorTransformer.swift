@@ -24,7 +24,7 @@ public struct GeneratorTransformer: Sendable {
   {
     file = kustomizationFile
     do {
-      var fields = FieldReader(value: kustomization, file: kustomizationFile)
+      var fields = FieldReader(value: kustomization, file: kustomizationFile, keys: .ignoringCase)
       let global = try fields.optionalMap("generatorOptions").map(GeneratorOptions.init) ?? GeneratorOptions()
       var generators: [Generator] = []
       for (kind, key) in [("ConfigMap", "configMapGenerator"), ("Secret", "secretGenerator")] {
@@ -49,7 +49,7 @@ public struct GeneratorTransformer: Sendable {
     kind: String, path: String, item: Value, global: GeneratorOptions, file: String, directory: String,
     fileSystem: any FileSystem
   ) throws -> Generator {
-    var fields = FieldReader(value: item, file: file, path: path)
+    var fields = FieldReader(value: item, file: file, path: path, keys: .ignoringCase)
     guard let name = try fields.optionalString("name"), !name.isEmpty else {
       throw fields.error("name", "required field is missing")
     }
@@ -61,7 +61,7 @@ public struct GeneratorTransformer: Sendable {
     let local = try fields.optionalMap("options").map(GeneratorOptions.init) ?? GeneratorOptions()
     // An empty type is no type: kustomize makes the Secret Opaque.
     let secretType = kind == "Secret" ? try fields.optionalString("type").flatMap { $0.isEmpty ? nil : $0 } : nil
-    if kind == "ConfigMap", item["type"] != nil { throw fields.error("type", "only secretGenerator entries have a type") }
+    if kind == "ConfigMap", fields.contains("type") { throw fields.error("type", "only secretGenerator entries have a type") }
 
     var entries: [(key: String, bytes: [UInt8], source: String)] = []
     for (entryPath, literal) in try stringItems(&fields, "literals") {

@@ -21,7 +21,7 @@ struct PatchReader {
   /// A `patches` entry: `{path | patch, target?, options?}`. A list of operations is JSON 6902,
   /// anything else a strategic-merge patch.
   func patchEntry(_ item: Value, field: String) throws(RenderError) -> PatchTransformer.Patch {
-    var fields = FieldReader(value: item, file: file, path: field)
+    var fields = FieldReader(value: item, file: file, path: field, keys: .ignoringCase)
     do {
       let path = try fields.optionalString("path")
       let inline = try fields.optionalString("patch")
@@ -67,7 +67,7 @@ struct PatchReader {
 
   /// A legacy `patchesJson6902` entry: `{target, path | patch}`.
   func json6902Entry(_ item: Value, field: String) throws(RenderError) -> PatchTransformer.Patch {
-    var fields = FieldReader(value: item, file: file, path: field)
+    var fields = FieldReader(value: item, file: file, path: field, keys: .ignoringCase)
     do {
       let target = try fields.requireMap("target")
       let path = try fields.optionalString("path")

@@ -24,7 +24,7 @@ public struct PatchTransformer: Sendable {
     throws(RenderError)
   {
     file = kustomizationFile
-    var fields = FieldReader(value: kustomization, file: kustomizationFile)
+    var fields = FieldReader(value: kustomization, file: kustomizationFile, keys: .ignoringCase)
     let reader = PatchReader(file: kustomizationFile, directory: directory, fileSystem: fileSystem)
     do {
       patches = try (fields.optionalList("patches") ?? []).map { (path, item) throws(RenderError) in
