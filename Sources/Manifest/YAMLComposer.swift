@@ -27,19 +27,31 @@ final class YAMLComposer {
   private let file: String
   private let limits: YAMLLimits
   private let schema: ScalarSchema
-  private let annotationsAsText: Bool
+  private let recordsMetadataText: Bool
   private var anchors: [String: Anchored] = [:]
   private var aliasNodes = 0
+  /// The metadata text of the document being composed, when `recordsMetadataText`.
+  private var metadataText = DocumentMetadataText()
+  /// The metadata text of every document composed, in order (empty documents included).
+  private(set) var metadataTexts: [DocumentMetadataText] = []
 
-  /// Where a node sits, for `annotationsAsText`: a document's root, its metadata, its
-  /// annotations, or elsewhere.
-  private enum Place { case root, metadata, annotations, annotationValue, other }
+  /// Where a node sits, for `recordsMetadataText`: an object (a document's root, or an item of
+  /// its `items`), its metadata, its labels or annotations, one of their values, the root's
+  /// `items`, or elsewhere. `item` is nil at the root.
+  private enum Place: Equatable {
+    case object(item: Int?)
+    case metadata(item: Int?)
+    case metadataMap(item: Int?, labels: Bool)
+    case metadataValue(item: Int?, labels: Bool, key: String)
+    case items
+    case other
+  }
 
-  init(file: String, limits: YAMLLimits, schema: ScalarSchema, annotationsAsText: Bool = false) {
+  init(file: String, limits: YAMLLimits, schema: ScalarSchema, recordsMetadataText: Bool = false) {
     self.file = file
     self.limits = limits
     self.schema = schema
-    self.annotationsAsText = annotationsAsText
+    self.recordsMetadataText = recordsMetadataText
     yaml_parser_initialize(&parser)
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
   }
@@ -60,11 +72,13 @@ final class YAMLComposer {
       case .documentStart:
         // Anchors belong to one document, as the YAML spec has it.
         anchors.removeAll(keepingCapacity: true)
-        let root = try compose(try next(), depth: 0, place: .root)
+        metadataText = DocumentMetadataText()
+        let root = try compose(try next(), depth: 0, place: recordsMetadataText ? .object(item: nil) : .other)
         guard case .documentEnd = try next() else {
           throw ManifestError(file: file, message: "invalid YAML: document did not end after its root node")
         }
         documents.append(root.value)
+        metadataTexts.append(metadataText)
       case let other:
         throw ManifestError(file: file, message: "invalid YAML: unexpected \(other) between documents")
       }
@@ -74,10 +88,10 @@ final class YAMLComposer {
   // MARK: Nodes
 
   private func compose(_ event: YAMLEvent, depth: Int, place: Place = .other) throws(ManifestError) -> Composed {
-    var composed = try composeNode(event, depth: depth, place: place)
-    if place == .annotationValue {
-      // kustomize reads annotations as strings: a scalar as written, anything else as "".
-      composed.value = .string(composed.scalarText ?? "")
+    let composed = try composeNode(event, depth: depth, place: place)
+    if case let .metadataValue(item, labels, key) = place {
+      // As kustomize reads a label or annotation node's text: a scalar as written, else "".
+      metadataText.record(composed.scalarText ?? "", key: key, item: item, labels: labels)
     }
     return composed
   }
@@ -109,7 +123,7 @@ final class YAMLComposer {
       while true {
         let event = try next()
         if case .sequenceEnd = event { break }
-        let item = try compose(event, depth: depth + 1)
+        let item = try compose(event, depth: depth + 1, place: place == .items ? .object(item: items.count) : .other)
         items.append(item.value)
         nodes += item.nodes
       }
@@ -143,9 +157,11 @@ final class YAMLComposer {
         keyLines[text] = keyMark.line
         let valuePlace: Place
         switch (place, text) {
-        case (.root, "metadata") where annotationsAsText: valuePlace = .metadata
-        case (.metadata, "annotations"): valuePlace = .annotations
-        case (.annotations, _): valuePlace = .annotationValue
+        case (.object(nil), "items"): valuePlace = .items
+        case (.object(let item), "metadata"): valuePlace = .metadata(item: item)
+        case (.metadata(let item), "annotations"): valuePlace = .metadataMap(item: item, labels: false)
+        case (.metadata(let item), "labels"): valuePlace = .metadataMap(item: item, labels: true)
+        case (.metadataMap(let item, let labels), _): valuePlace = .metadataValue(item: item, labels: labels, key: text)
         default: valuePlace = .other
         }
         let value = try compose(try next(), depth: depth + 1, place: valuePlace)

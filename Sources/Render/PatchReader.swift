@@ -10,9 +10,11 @@ struct PatchReader {
     try LoadRestrictions(fileSystem: fileSystem, file: file, directory: directory).read(relative, field: field)
   }
 
-  func parse(_ text: String, field: String) throws(RenderError) -> [Value] {
+  /// The patch's documents, with the text of their labels and annotations (kustomize keeps
+  /// those as written).
+  func parse(_ text: String, field: String) throws(RenderError) -> [TextedDocument] {
     do {
-      return try YAMLReader.documents(text, file: "\(file): \(field)")
+      return try YAMLReader.textedDocuments(text, file: "\(file): \(field)")
     } catch {
       throw RenderError(file: file, field: field, line: error.line, message: error.message)
     }
@@ -46,7 +48,7 @@ struct PatchReader {
         try PatchTarget(selector: t.value, file: file, field: "\(field).target")
       }
       let body: PatchTransformer.Body
-      if documents.count == 1, let operations = documents[0].arrayValue {
+      if documents.count == 1, let operations = documents[0].value.arrayValue {
         body = .json6902(operations)
         if selector == nil {
           throw RenderError(file: file, field: field, message: "a JSON 6902 patch (a list of operations) needs a target")
@@ -76,7 +78,7 @@ struct PatchReader {
       guard let text = try inline ?? path.map({ (p: String) throws(RenderError) in try readPatchFile(p, field: "\(field).path") })
       else { throw FieldError(file: file, field: field, message: "needs a path or a patch") }
       let documents = try parse(text, field: field)
-      guard documents.count == 1, let operations = documents[0].arrayValue else {
+      guard documents.count == 1, let operations = documents[0].value.arrayValue else {
         throw RenderError(file: file, field: field, message: "expected a list of JSON 6902 operations")
       }
       return PatchTransformer.Patch(

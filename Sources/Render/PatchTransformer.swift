@@ -3,7 +3,7 @@ public import Manifest
 /// `patches`, `patchesStrategicMerge` and `patchesJson6902` of one kustomization.
 public struct PatchTransformer: Sendable {
   enum Body: Sendable {
-    case strategicMerge([Value])
+    case strategicMerge([TextedDocument])
     case json6902([Value])
   }
 
@@ -72,8 +72,10 @@ public struct PatchTransformer: Sendable {
       let matches = resources.indices.filter { target.matches(resources[$0]) }
       for index in matches {
         do {
-          let patched = try JSONPatch.apply(operations, to: resources[index].object)
+          // The patch sees the object as JSON, so annotations as what YAML reads them as.
+          let patched = try JSONPatch.apply(operations, to: AnnotationText.typed(resources[index]))
           try commit(patched, to: &resources[index], patch: patch)
+          AnnotationText.afterJSONPatch(&resources[index])
         } catch let error as PatchError {
           throw RenderError(file: file, field: patch.field, message: "\(resources[index].id): \(error.message)")
         } catch let error as RenderError {
@@ -83,7 +85,12 @@ public struct PatchTransformer: Sendable {
         }
       }
     case .strategicMerge(let documents):
-      for document in documents {
+      for texted in documents {
+        var document = texted.value
+        if patch.target != nil {
+          document = try AnnotationText.stringifyMetadata(
+            document, text: texted.metadataText.root, origin: file, field: patch.field)
+        }
         let matches: [Int]
         if let target = patch.target {
           matches = resources.indices.filter { target.matches(resources[$0]) }
@@ -123,6 +130,8 @@ public struct PatchTransformer: Sendable {
               continue
             }
             try commit(patched, to: &resources[index], patch: patch)
+            AnnotationText.afterMerge(
+              &resources[index], patch: body[path: AnnotationText.path], text: texted.metadataText.root.annotations)
           } catch let error as PatchError {
             throw RenderError(file: file, field: patch.field, message: "\(resources[index].id): \(error.message)")
           } catch let error as RenderError {
