@@ -176,6 +176,8 @@ public struct GeneratorTransformer: Sendable {
         if object["immutable"] != nil { existing["immutable"] = object["immutable"] }
         if let type = object["type"], generator.secretType != nil { existing["type"] = type }
         resources[index].object = existing
+        // kustomize writes the merged annotations back as strings.
+        resources[index].plainAnnotations = [:]
         if generator.options.disableNameSuffixHash { resources[index].needsHashSuffix = false }
       }
     }

@@ -44,6 +44,10 @@ public enum StrategicMerge {
         continue
       }
       let childPath = path + [key]
+      if let existing = result[key], let mine = nodeKind(existing), let theirs = nodeKind(patchValue), mine != theirs {
+        // kustomize's merge walks both nodes as one kind and refuses a mismatch.
+        throw PatchError("\(pathText(childPath)): wrong node kind: \(mine) in the object, \(theirs) in the patch")
+      }
       switch (result[key], patchValue) {
       case (.object(let o)?, .object(let p)):
         if let merged = try mergeMap(o, p, kind: kind, path: childPath) {
@@ -125,6 +129,16 @@ public enum StrategicMerge {
       result[key] = clean(value)
     }
     return result
+  }
+
+  /// "a scalar", "a map" or "a list"; nil for null, which merges with any kind.
+  static func nodeKind(_ value: Value) -> String? {
+    switch value {
+    case .null: return nil
+    case .object: return "a map"
+    case .array: return "a list"
+    default: return "a scalar"
+    }
   }
 
   static func pathText(_ path: [String]) -> String { path.isEmpty ? "(root)" : path.joined(separator: ".") }
