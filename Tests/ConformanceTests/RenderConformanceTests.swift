@@ -6,8 +6,8 @@ import Testing
 /// Every case is rendered by `release`'s engine and by the real `kubectl kustomize`; the
 /// objects must be the same, in the same order, written byte for byte the same.
 @Suite struct RenderConformanceTests {
-  @Test func hasAtLeastOneHundredFiftyThreeCases() {
-    #expect(ConformanceCase.all().count >= 153)
+  @Test func hasAtLeastOneHundredEightyCases() {
+    #expect(ConformanceCase.all().count >= 180)
   }
 
   @Test(arguments: ConformanceCase.all())
