@@ -71,7 +71,7 @@ public struct Kustomization: Sendable {
   /// Kustomize fields that `release render` refuses rather than ignores.
   static let unsupportedFields = [
     "vars", "helmCharts", "helmGlobals", "helmChartInflationGenerator", "transformers", "generators",
-    "validators", "configurations", "crds", "openapi", "buildMetadata", "inventory", "imageTags",
+    "validators", "configurations", "crds", "openapi", "buildMetadata", "inventory",
   ]
 
   public init(document: Value, file: String) throws(RenderError) {
@@ -117,7 +117,8 @@ public struct Kustomization: Sendable {
     commonLabels = try fields.optionalStringMap("commonLabels") ?? []
     commonAnnotations = try fields.optionalStringMap("commonAnnotations") ?? []
     labels = try Self.parseLabels(&fields)
-    images = try Self.parseImages(&fields)
+    // imageTags is the older name; kustomize appends its entries to those of images.
+    images = try Self.parseImages(&fields, "images") + Self.parseImages(&fields, "imageTags")
     replicas = try Self.parseReplicas(&fields)
     sortOrder = try Self.parseSortOptions(&fields)
     for field in Self.delegatedFields { fields.accept(field) }
@@ -155,9 +156,9 @@ public struct Kustomization: Sendable {
     return result
   }
 
-  private static func parseImages(_ fields: inout FieldReader) throws(FieldError) -> [ImageOverride] {
+  private static func parseImages(_ fields: inout FieldReader, _ key: String) throws(FieldError) -> [ImageOverride] {
     var result: [ImageOverride] = []
-    for (path, item) in try fields.optionalList("images") ?? [] {
+    for (path, item) in try fields.optionalList(key) ?? [] {
       var entry = FieldReader(value: item, file: fields.file, path: path, keys: .ignoringCase)
       let name = try entry.requireString("name")
       let newName = try entry.optionalString("newName")
