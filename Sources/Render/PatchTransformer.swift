@@ -13,6 +13,11 @@ public struct PatchTransformer: Sendable {
     var target: PatchTarget?
     var allowNameChange: Bool
     var allowKindChange: Bool
+    /// kustomize applies a patch with a target, and every patchesStrategicMerge patch, through
+    /// a step that first rewrites the patch's labels and annotations as strings.
+    var isLegacyStrategicMerge = false
+
+    var rewritesMetadataAsText: Bool { isLegacyStrategicMerge || target != nil }
   }
 
   let file: String
@@ -37,7 +42,9 @@ public struct PatchTransformer: Sendable {
         }
         let body = text.contains("\n") ? text : try reader.readPatchFile(text, field: path)
         let documents = try reader.parse(body, field: path)
-        return Patch(field: path, body: .strategicMerge(documents), target: nil, allowNameChange: false, allowKindChange: false)
+        return Patch(
+          field: path, body: .strategicMerge(documents), target: nil, allowNameChange: false, allowKindChange: false,
+          isLegacyStrategicMerge: true)
       }
       legacyJSON6902 = try (fields.optionalList("patchesJson6902") ?? []).map { (path, item) throws(RenderError) in
         try reader.json6902Entry(item, field: path)
@@ -87,7 +94,7 @@ public struct PatchTransformer: Sendable {
     case .strategicMerge(let documents):
       for texted in documents {
         var document = texted.value
-        if patch.target != nil {
+        if patch.rewritesMetadataAsText {
           document = try AnnotationText.stringifyMetadata(
             document, text: texted.metadataText.root, origin: file, field: patch.field)
         }
