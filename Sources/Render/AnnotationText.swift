@@ -100,9 +100,10 @@ enum AnnotationText {
     if let annotations { resource.object[path: path] = .object(annotations) }
   }
 
-  /// A strategic-merge patch with a target: kustomize first rewrites the patch's own labels
-  /// and annotations as maps of their text (null is then the text "null", a map ""), and drops
-  /// such a map when empty, so `annotations: null` there deletes nothing.
+  /// A strategic-merge patch with a target, or from patchesStrategicMerge: kustomize first
+  /// rewrites the patch's own labels and annotations as maps of their text (null is then the
+  /// text "null", a map ""), and drops such a map when empty, so `annotations: null` there
+  /// deletes nothing.
   static func stringifyMetadata(_ patch: Value, text: MetadataText, origin: String, field: String)
     throws(RenderError) -> Value
   {
