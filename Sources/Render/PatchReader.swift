@@ -13,6 +13,10 @@ struct PatchReader {
   /// The patch's documents, with the text of their labels and annotations (kustomize keeps
   /// those as written).
   func parse(_ text: String, field: String) throws(RenderError) -> [TextedDocument] {
+    if let separator = DocumentSeparator.firstInvalid(in: text) {
+      throw RenderError(
+        file: file, field: field, message: "line \(separator.line) of the patch: invalid document separator: \(separator.text)")
+    }
     do {
       return try YAMLReader.textedDocuments(text, file: "\(file): \(field)")
     } catch {

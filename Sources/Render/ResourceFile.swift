@@ -9,7 +9,11 @@ enum ResourceFile {
   static func read(_ path: String, fileSystem: any FileSystem) throws(RenderError) -> [Resource] {
     let documents: [TextedDocument]
     do {
-      documents = try YAMLReader.textedDocuments(try fileSystem.readFile(path), file: path)
+      let text = try fileSystem.readFile(path)
+      if let separator = DocumentSeparator.firstInvalid(in: text) {
+        throw RenderError(file: path, line: separator.line, message: "invalid document separator: \(separator.text)")
+      }
+      documents = try YAMLReader.textedDocuments(text, file: path)
     } catch let error as ManifestError {
       throw RenderError(error)
     } catch let error as RenderError {
