@@ -135,10 +135,21 @@ final class YAMLComposer {
       var object = OrderedDictionary<String, Value>()
       var keyLines: [String: Int] = [:]
       var nodes = 1
+      var merged: [OrderedDictionary<String, Value>] = []
       while true {
         let keyEvent = try next()
         if case .mappingEnd = keyEvent { break }
         let keyMark = keyEvent.mark
+        if Self.isMergeKey(keyEvent) {
+          if keyLines["<<"] != nil {
+            throw ManifestError(file: file, line: keyMark.line, column: keyMark.column, message: "duplicate merge key <<")
+          }
+          keyLines["<<"] = keyMark.line
+          let value = try compose(try next(), depth: depth + 1)
+          merged = try mergeSources(value.value, mark: keyMark)
+          nodes += 1 + value.nodes
+          continue
+        }
         let key = try compose(keyEvent, depth: depth + 1)
         guard let text = key.scalarText else {
           throw ManifestError(file: file, line: keyMark.line, column: keyMark.column, message: "mapping keys must be scalars")
@@ -168,12 +179,46 @@ final class YAMLComposer {
         object[text] = value.value
         nodes += key.nodes + value.nodes
       }
+      // Keys of the map itself win over merged ones, and earlier merged maps over later ones.
+      for source in merged {
+        for (key, value) in source where object[key] == nil { object[key] = value }
+      }
       let composed = Composed(value: .object(object), nodes: nodes, scalarText: nil)
       register(anchor, composed)
       return composed
     default:
       throw ManifestError(
         file: file, line: event.mark.line, column: event.mark.column, message: "invalid YAML: unexpected \(event)")
+    }
+  }
+
+  /// `<<` written plain (or tagged `!!merge`): YAML's merge key, which go-yaml and kyaml honour.
+  private static func isMergeKey(_ event: YAMLEvent) -> Bool {
+    guard case let .scalar(text, tag, plain, _, _) = event else { return false }
+    return tag == "tag:yaml.org,2002:merge" || (text == "<<" && plain && tag == nil)
+  }
+
+  /// The maps a merge key's value names: a map, or a list of maps (kyaml's rules and errors).
+  private func mergeSources(_ value: Value, mark: YAMLEvent.Mark) throws(ManifestError) -> [OrderedDictionary<String, Value>] {
+    switch value {
+    case .object(let map):
+      return [map]
+    case .array(let items):
+      var maps: [OrderedDictionary<String, Value>] = []
+      for item in items {
+        switch item {
+        case .object(let map): maps.append(map)
+        case .array:
+          throw ManifestError(file: file, line: mark.line, column: mark.column, message: "invalid map merge: received a nested sequence")
+        default:
+          throw ManifestError(
+            file: file, line: mark.line, column: mark.column, message: "map merge requires map or sequence of maps as the value")
+        }
+      }
+      return maps
+    default:
+      throw ManifestError(
+        file: file, line: mark.line, column: mark.column, message: "map merge requires map or sequence of maps as the value")
     }
   }
 
