@@ -29,6 +29,8 @@ final class YAMLComposer {
   private let schema: ScalarSchema
   private let recordsMetadataText: Bool
   private var anchors: [String: Anchored] = [:]
+  /// How many flow collections (`[...]`, `{...}`) enclose the node being composed.
+  private var flowDepth = 0
   private var aliasNodes = 0
   /// The metadata text of the document being composed, when `recordsMetadataText`.
   private var metadataText = DocumentMetadataText()
@@ -99,7 +101,13 @@ final class YAMLComposer {
   private func composeNode(_ event: YAMLEvent, depth: Int, place: Place) throws(ManifestError) -> Composed {
     switch event {
     case let .scalar(text, tag, plain, anchor, _):
-      let composed = Composed(value: Self.resolve(text, tag: tag, plain: plain, schema: schema), nodes: 1, scalarText: text)
+      var value = Self.resolve(text, tag: tag, plain: plain, schema: schema)
+      if flowDepth > 0, plain, tag == nil, value.stringValue != nil, text.contains(":") {
+        // kyaml writes a flow collection back in flow style before kustomize reads its
+        // values, and a scalar with a colon is quoted there: a timestamp stays as written.
+        value = .string(text)
+      }
+      let composed = Composed(value: value, nodes: 1, scalarText: text)
       register(anchor, composed)
       return composed
     case let .alias(anchor, mark):
@@ -116,8 +124,10 @@ final class YAMLComposer {
             "YAML aliases expand to more than \(limits.maxAliasNodes) nodes (a \"billion laughs\" document?); refusing to read it")
       }
       return Composed(value: anchored.value, nodes: anchored.nodes, scalarText: anchored.scalarText)
-    case let .sequenceStart(anchor, mark):
+    case let .sequenceStart(anchor, flow, mark):
       try checkDepth(depth + 1, mark: mark)
+      if flow { flowDepth += 1 }
+      defer { if flow { flowDepth -= 1 } }
       var items: [Value] = []
       var nodes = 1
       while true {
@@ -130,8 +140,10 @@ final class YAMLComposer {
       let composed = Composed(value: .array(items), nodes: nodes, scalarText: nil)
       register(anchor, composed)
       return composed
-    case let .mappingStart(anchor, mark):
+    case let .mappingStart(anchor, flow, mark):
       try checkDepth(depth + 1, mark: mark)
+      if flow { flowDepth += 1 }
+      defer { if flow { flowDepth -= 1 } }
       var object = OrderedDictionary<String, Value>()
       var keyLines: [String: Int] = [:]
       var nodes = 1
@@ -273,10 +285,14 @@ final class YAMLComposer {
         text: text, tag: Self.string(scalar.tag), plain: scalar.style == YAML_PLAIN_SCALAR_STYLE,
         anchor: Self.string(scalar.anchor), mark: mark)
     case YAML_SEQUENCE_START_EVENT:
-      return .sequenceStart(anchor: Self.string(event.data.sequence_start.anchor), mark: mark)
+      return .sequenceStart(
+        anchor: Self.string(event.data.sequence_start.anchor), flow: event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE,
+        mark: mark)
     case YAML_SEQUENCE_END_EVENT: return .sequenceEnd
     case YAML_MAPPING_START_EVENT:
-      return .mappingStart(anchor: Self.string(event.data.mapping_start.anchor), mark: mark)
+      return .mappingStart(
+        anchor: Self.string(event.data.mapping_start.anchor), flow: event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE,
+        mark: mark)
     case YAML_MAPPING_END_EVENT: return .mappingEnd
     default:
       throw ManifestError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: unknown parser event")

@@ -19,14 +19,13 @@ enum AnnotationText {
     var plain: [String: PlainScalar] = [:]
     for (key, value) in annotations {
       switch value {
-      case .string:
-        continue
       case .array, .object:
         annotations[key] = ""
-      case .null, .bool, .int, .float:
+      default:
+        // A string too: YAML reads `2024-01-01 10:00:00`, written plain, as a timestamp.
         let written = text[key] ?? fallback(value)
         annotations[key] = .string(written)
-        plain[key] = PlainScalar(text: written, value: value)
+        if value != .string(written) { plain[key] = PlainScalar(text: written, value: value) }
       }
     }
     object[path: path] = .object(annotations)
@@ -87,14 +86,15 @@ enum AnnotationText {
       resource.plainAnnotations[key] = nil
       guard !value.isNull, let merged = annotations?[key] else { continue }
       switch merged {
-      case .string:
-        continue
       case .array, .object:
         annotations?[key] = ""
-      case .null, .bool, .int, .float:
-        let written = text[key] ?? jsonDecoded(merged)
+      default:
+        guard merged == value, let written = text[key] else {
+          annotations?[key] = .string(jsonDecoded(merged))
+          continue
+        }
         annotations?[key] = .string(written)
-        if merged == value { resource.plainAnnotations[key] = PlainScalar(text: written, value: value) }
+        if value != .string(written) { resource.plainAnnotations[key] = PlainScalar(text: written, value: value) }
       }
     }
     if let annotations { resource.object[path: path] = .object(annotations) }

@@ -63,6 +63,14 @@ public enum StrategicMerge {
         } else {
           result[key] = clean(patchValue)
         }
+      case (.string(let old)?, .int), (.string(let old)?, .float), (.string(let old)?, .bool):
+        guard !ScalarResolver.canBePlain(old) else {
+          result[key] = patchValue
+          continue
+        }
+        // kyaml gives the patch's scalar the style of the one it replaces: over a quoted
+        // "8192", a plain 16384 is written quoted too, so it is the string "16384".
+        result[key] = .string(YAMLWriter.scalarText(patchValue))
       default:
         result[key] = clean(patchValue)
       }
