@@ -30,6 +30,7 @@ public enum YAMLReader {
         file: file, message: "YAML of \(size) bytes is larger than the limit of \(limits.maxBytes) bytes; refusing to read it")
     }
     var normalized = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+    if normalized.contains("\u{FEFF}") { normalized = withoutByteOrderMarks(normalized) }
     let composer = YAMLComposer(file: file, limits: limits, schema: schema, recordsMetadataText: recordsMetadataText)
     // libyaml reads the bytes in place, so the whole parse runs inside withUTF8; its closure
     // cannot throw a typed error, so the result carries it out.
@@ -45,6 +46,17 @@ public enum YAMLReader {
     return values.indices.filter { !values[$0].isNull }.map { index in
       TextedDocument(value: values[index], metadataText: index < texts.count ? texts[index] : DocumentMetadataText())
     }
+  }
+
+  /// The text without a byte-order mark at the start of the stream or of a document (the line
+  /// after a `---`): Windows editors write one, kustomize reads past it, libyaml (told the
+  /// encoding) would not.
+  private static func withoutByteOrderMarks(_ text: String) -> String {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    for index in lines.indices where index == 0 || lines[index - 1].hasPrefix("---") {
+      if lines[index].hasPrefix("\u{FEFF}") { lines[index] = lines[index].dropFirst() }
+    }
+    return lines.joined(separator: "\n")
   }
 
   /// Parses exactly one document; an empty stream is an empty map.
