@@ -101,10 +101,15 @@ public struct FieldReader: Sendable {
     return b
   }
 
+  /// An integer; a float with an integral value (`3.0`) too, as Go's JSON decoding takes it
+  /// once YAML has become JSON (where 3.0 is written 3).
   public mutating func optionalInt(_ key: String) throws(FieldError) -> Int64? {
     guard let v = raw(key) else { return nil }
-    guard case .int(let i) = v else { throw typeError(key, expected: "an integer", got: v) }
-    return i
+    switch v {
+    case .int(let i): return i
+    case .float where v.intValue != nil: return v.intValue
+    default: throw typeError(key, expected: "an integer", got: v)
+    }
   }
 
   public mutating func optionalMap(_ key: String) throws(FieldError) -> FieldReader? {
