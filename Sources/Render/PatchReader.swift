@@ -1,3 +1,4 @@
+internal import Foundation
 import Manifest
 
 /// Reads patch entries and files of a kustomization, enforcing load restrictions.
@@ -40,8 +41,10 @@ struct PatchReader {
         try options.rejectUnknownKeys()
       }
       try fields.rejectUnknownKeys()
+      // kustomize trims an inline patch, and one left empty counts as not given.
+      let trimmed = inline.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
       let text: String
-      switch (path, inline) {
+      switch (path.flatMap { $0.isEmpty ? nil : $0 }, trimmed) {
       case (let path?, nil): text = try readPatchFile(path, field: "\(field).path")
       case (nil, let inline?): text = inline
       case (.some, .some): throw FieldError(file: file, field: field, message: "set either path or patch, not both")
@@ -51,14 +54,9 @@ struct PatchReader {
       let selector = try target.map { (t: FieldReader) throws(RenderError) in
         try PatchTarget(selector: t.value, file: file, field: "\(field).target")
       }
-      let body: PatchTransformer.Body
-      if documents.count == 1, let operations = documents[0].value.arrayValue {
-        body = .json6902(operations)
-        if selector == nil {
-          throw RenderError(file: file, field: field, message: "a JSON 6902 patch (a list of operations) needs a target")
-        }
-      } else {
-        body = .strategicMerge(documents)
+      let body = try PatchKind.classify(text, documents: documents, file: file, field: field, targeted: selector != nil)
+      if case .json6902 = body, selector == nil {
+        throw RenderError(file: file, field: field, message: "a JSON 6902 patch (a list of operations) needs a target")
       }
       return PatchTransformer.Patch(
         field: field, body: body, target: selector, allowNameChange: allowNameChange, allowKindChange: allowKindChange)

@@ -41,10 +41,16 @@ public struct PatchTransformer: Sendable {
           throw RenderError(file: kustomizationFile, field: path, message: "expected a file path or an inline patch")
         }
         let body = text.contains("\n") ? text : try reader.readPatchFile(text, field: path)
-        let documents = try reader.parse(body, field: path)
+        let documents = try reader.parse(body, field: path).filter { $0.value.objectValue?.isEmpty != true }
         return Patch(
           field: path, body: .strategicMerge(documents), target: nil, allowNameChange: false, allowKindChange: false,
           isLegacyStrategicMerge: true)
+      }
+      if !legacyStrategicMerge.isEmpty, legacyStrategicMerge.allSatisfy({ patch in
+        if case .strategicMerge(let documents) = patch.body { return documents.isEmpty }
+        return false
+      }) {
+        throw RenderError(file: kustomizationFile, field: "patchesStrategicMerge", message: "the patches are empty (kustomize refuses that)")
       }
       legacyJSON6902 = try (fields.optionalList("patchesJson6902") ?? []).map { (path, item) throws(RenderError) in
         try reader.json6902Entry(item, field: path)
