@@ -121,7 +121,11 @@ enum AnnotationText {
       default:
         break
       }
-      patch[path: fieldPath] = strings.isEmpty ? nil : .object(strings)
+      if strings.isEmpty {
+        patch[path: fieldPath] = Optional<Value>.none
+      } else {
+        patch[path: fieldPath] = .object(strings)
+      }
     }
     return patch
   }

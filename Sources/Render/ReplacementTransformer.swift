@@ -121,8 +121,8 @@ public struct ReplacementTransformer: Sendable {
           for path in target.fieldPaths {
             do throws(PatchError) {
               let count = try path.set(in: &resources[index].object, create: target.create) { current throws(PatchError) in
-                guard let delimiter = target.delimiter else { return value }
-                guard let text = current.stringValue, let insert = value.stringValue else {
+                guard let delimiter = target.delimiter else { return try ReplacementValue.written(value, over: current) }
+                guard let text = current?.stringValue, let insert = value.stringValue else {
                   throw PatchError("delimiter needs string values")
                 }
                 var parts = text.components(separatedBy: delimiter)
