@@ -15,18 +15,30 @@ public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 }
 
+/// How field names are matched against a map's keys.
+public enum KeyMatching: Sendable {
+  /// Our own schemas (release.yaml): a key is the field only as written.
+  case exact
+  /// Go's `encoding/json`, through which kustomize decodes its files: `Resources` is the field
+  /// `resources`, and of several keys naming one field the last in byte order wins (the keys
+  /// reach the decoder sorted).
+  case ignoringCase
+}
+
 /// Reads the fields of one YAML map, remembering which were read so that the rest can be
 /// reported as unknown: a typo in a config file must fail loudly, not change behaviour.
 public struct FieldReader: Sendable {
   public let value: Value
   public let file: String
   public let path: String
+  public let keys: KeyMatching
   private var seen: Set<String> = []
 
-  public init(value: Value, file: String, path: String = "") {
+  public init(value: Value, file: String, path: String = "", keys: KeyMatching = .exact) {
     self.value = value
     self.file = file
     self.path = path
+    self.keys = keys
   }
 
   public func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -40,12 +52,31 @@ public struct FieldReader: Sendable {
   }
 
   /// Marks a key as known without reading it (read elsewhere).
-  public mutating func accept(_ keys: String...) { seen.formUnion(keys) }
+  public mutating func accept(_ fields: String...) { seen.formUnion(fields.map(folded)) }
+
+  /// Whether the map sets the field (to anything, null included).
+  public func contains(_ field: String) -> Bool { matchingKey(field) != nil }
 
   public mutating func raw(_ key: String) -> Value? {
-    seen.insert(key)
-    guard let v = value[key], !v.isNull else { return nil }
+    seen.insert(folded(key))
+    guard let match = matchingKey(key), let v = value[match], !v.isNull else { return nil }
     return v
+  }
+
+  private func folded(_ key: String) -> String {
+    keys == .exact ? key : key.lowercased()
+  }
+
+  /// The key of the map that sets `field`.
+  private func matchingKey(_ field: String) -> String? {
+    guard let object = value.objectValue else { return nil }
+    switch keys {
+    case .exact:
+      return object[field] == nil ? nil : field
+    case .ignoringCase:
+      let wanted = field.lowercased()
+      return object.keys.filter { $0.lowercased() == wanted }.max { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
   }
 
   public mutating func optionalString(_ key: String) throws(FieldError) -> String? {
@@ -70,10 +101,15 @@ public struct FieldReader: Sendable {
     return b
   }
 
+  /// An integer; a float with an integral value (`3.0`) too, as Go's JSON decoding takes it
+  /// once YAML has become JSON (where 3.0 is written 3).
   public mutating func optionalInt(_ key: String) throws(FieldError) -> Int64? {
     guard let v = raw(key) else { return nil }
-    guard case .int(let i) = v else { throw typeError(key, expected: "an integer", got: v) }
-    return i
+    switch v {
+    case .int(let i): return i
+    case .float where v.intValue != nil: return v.intValue
+    default: throw typeError(key, expected: "an integer", got: v)
+    }
   }
 
   /// An integer or a decimal (thresholds: `0.99`, `5`).
@@ -89,7 +125,7 @@ public struct FieldReader: Sendable {
   public mutating func optionalMap(_ key: String) throws(FieldError) -> FieldReader? {
     guard let v = raw(key) else { return nil }
     guard v.objectValue != nil else { throw typeError(key, expected: "a map", got: v) }
-    return FieldReader(value: v, file: file, path: fieldPath(key))
+    return FieldReader(value: v, file: file, path: fieldPath(key), keys: keys)
   }
 
   public mutating func requireMap(_ key: String) throws(FieldError) -> FieldReader {
@@ -141,7 +177,7 @@ public struct FieldReader: Sendable {
     guard let object = value.objectValue else {
       throw FieldError(file: file, field: path.isEmpty ? nil : path, message: "expected a map, got \(value.typeDescription)")
     }
-    if let unknown = object.keys.first(where: { !seen.contains($0) }) {
+    if let unknown = object.keys.first(where: { !seen.contains(folded($0)) }) {
       throw FieldError(file: file, field: fieldPath(unknown), message: "unknown field")
     }
   }

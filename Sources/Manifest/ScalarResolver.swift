@@ -129,13 +129,11 @@ public enum ScalarResolver {
   }
 
   /// A YAML timestamp becomes an RFC 3339 string, as kustomize's JSON round trip turns it into one.
-  static func timestamp(_ s: String) -> String? {
-    let bytes = Array(s.utf8)
-    guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-      bytes.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) })
-    else { return nil }
-    return s + "T00:00:00Z"
-  }
+  /// Whether a YAML file could have held `s` unquoted (see `ScalarStyle.canBePlain`).
+  public static func canBePlain(_ s: String) -> Bool { ScalarStyle.canBePlain(s) }
+
+  /// A timestamp as kustomize writes it (`2024-01-01 10:00:00` is "2024-01-01T10:00:00Z").
+  static func timestamp(_ s: String) -> String? { GoTimestamp.normalized(s) }
 
   /// True when go-yaml v2 would read `s`, written plain, as something other than a string:
   /// then kustomize's output double-quotes it ("yes", "8192", "1:20", "2024-01-01").
@@ -156,7 +154,7 @@ public enum ScalarResolver {
     if s.lowercased().hasPrefix("0b") || s.contains("_") {
       if int(s.replacingOccurrences(of: "_", with: "")) != nil { return true }
     }
-    if isBase60(s) || isTimestampLike(s) { return true }
+    if isBase60(s) || GoTimestamp.parse(s) != nil { return true }
     return false
   }
 
@@ -177,19 +175,6 @@ public enum ScalarResolver {
       if let first = digitsPart.first, digitsPart.count == 2, first > "5" { return false }
       if !isLast && part.contains(".") { return false }
     }
-    return true
-  }
-
-  static func isTimestampLike(_ s: String) -> Bool {
-    let bytes = Array(s.utf8)
-    guard bytes.count >= 8, bytes.count >= 4, bytes[0...3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-      bytes[4] == UInt8(ascii: "-")
-    else { return false }
-    let dateEnd = bytes.firstIndex(where: { $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "t") || $0 == UInt8(ascii: " ") }) ?? bytes.count
-    let date = bytes[0..<dateEnd].split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-    guard date.count == 3, date.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
-      date[1].count <= 2, date[2].count <= 2
-    else { return false }
     return true
   }
 }

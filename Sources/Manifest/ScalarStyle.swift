@@ -4,6 +4,12 @@
 enum ScalarStyle: Equatable {
   case plain, singleQuoted, doubleQuoted, literal
 
+  /// Whether a YAML file could have held `s` unquoted, as a plain scalar that go-yaml v3 reads
+  /// back as that same string; when not, it was written quoted or as a block scalar.
+  static func canBePlain(_ s: String) -> Bool {
+    !s.isEmpty && Analysis(s).blockPlainAllowed && ScalarResolver.resolvePlain(s) == .string(s)
+  }
+
   static func choose(for s: String, isKey: Bool) -> ScalarStyle {
     let analysis = Analysis(s)
     if s.contains("\n") && !isKey {

@@ -27,19 +27,33 @@ final class YAMLComposer {
   private let file: String
   private let limits: YAMLLimits
   private let schema: ScalarSchema
-  private let annotationsAsText: Bool
+  private let recordsMetadataText: Bool
   private var anchors: [String: Anchored] = [:]
+  /// How many flow collections (`[...]`, `{...}`) enclose the node being composed.
+  private var flowDepth = 0
   private var aliasNodes = 0
+  /// The metadata text of the document being composed, when `recordsMetadataText`.
+  private var metadataText = DocumentMetadataText()
+  /// The metadata text of every document composed, in order (empty documents included).
+  private(set) var metadataTexts: [DocumentMetadataText] = []
 
-  /// Where a node sits, for `annotationsAsText`: a document's root, its metadata, its
-  /// annotations, or elsewhere.
-  private enum Place { case root, metadata, annotations, annotationValue, other }
+  /// Where a node sits, for `recordsMetadataText`: an object (a document's root, or an item of
+  /// its `items`), its metadata, its labels or annotations, one of their values, the root's
+  /// `items`, or elsewhere. `item` is nil at the root.
+  private enum Place: Equatable {
+    case object(item: Int?)
+    case metadata(item: Int?)
+    case metadataMap(item: Int?, labels: Bool)
+    case metadataValue(item: Int?, labels: Bool, key: String)
+    case items
+    case other
+  }
 
-  init(file: String, limits: YAMLLimits, schema: ScalarSchema, annotationsAsText: Bool = false) {
+  init(file: String, limits: YAMLLimits, schema: ScalarSchema, recordsMetadataText: Bool = false) {
     self.file = file
     self.limits = limits
     self.schema = schema
-    self.annotationsAsText = annotationsAsText
+    self.recordsMetadataText = recordsMetadataText
     yaml_parser_initialize(&parser)
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
   }
@@ -60,11 +74,13 @@ final class YAMLComposer {
       case .documentStart:
         // Anchors belong to one document, as the YAML spec has it.
         anchors.removeAll(keepingCapacity: true)
-        let root = try compose(try next(), depth: 0, place: .root)
+        metadataText = DocumentMetadataText()
+        let root = try compose(try next(), depth: 0, place: recordsMetadataText ? .object(item: nil) : .other)
         guard case .documentEnd = try next() else {
           throw ManifestError(file: file, message: "invalid YAML: document did not end after its root node")
         }
         documents.append(root.value)
+        metadataTexts.append(metadataText)
       case let other:
         throw ManifestError(file: file, message: "invalid YAML: unexpected \(other) between documents")
       }
@@ -74,10 +90,10 @@ final class YAMLComposer {
   // MARK: Nodes
 
   private func compose(_ event: YAMLEvent, depth: Int, place: Place = .other) throws(ManifestError) -> Composed {
-    var composed = try composeNode(event, depth: depth, place: place)
-    if place == .annotationValue {
-      // kustomize reads annotations as strings: a scalar as written, anything else as "".
-      composed.value = .string(composed.scalarText ?? "")
+    let composed = try composeNode(event, depth: depth, place: place)
+    if case let .metadataValue(item, labels, key) = place {
+      // As kustomize reads a label or annotation node's text: a scalar as written, else "".
+      metadataText.record(composed.scalarText ?? "", key: key, item: item, labels: labels)
     }
     return composed
   }
@@ -85,7 +101,13 @@ final class YAMLComposer {
   private func composeNode(_ event: YAMLEvent, depth: Int, place: Place) throws(ManifestError) -> Composed {
     switch event {
     case let .scalar(text, tag, plain, anchor, _):
-      let composed = Composed(value: Self.resolve(text, tag: tag, plain: plain, schema: schema), nodes: 1, scalarText: text)
+      var value = Self.resolve(text, tag: tag, plain: plain, schema: schema)
+      if flowDepth > 0, plain, tag == nil, value.stringValue != nil, text.contains(":") {
+        // kyaml writes a flow collection back in flow style before kustomize reads its
+        // values, and a scalar with a colon is quoted there: a timestamp stays as written.
+        value = .string(text)
+      }
+      let composed = Composed(value: value, nodes: 1, scalarText: text)
       register(anchor, composed)
       return composed
     case let .alias(anchor, mark):
@@ -102,29 +124,44 @@ final class YAMLComposer {
             "YAML aliases expand to more than \(limits.maxAliasNodes) nodes (a \"billion laughs\" document?); refusing to read it")
       }
       return Composed(value: anchored.value, nodes: anchored.nodes, scalarText: anchored.scalarText)
-    case let .sequenceStart(anchor, mark):
+    case let .sequenceStart(anchor, flow, mark):
       try checkDepth(depth + 1, mark: mark)
+      if flow { flowDepth += 1 }
+      defer { if flow { flowDepth -= 1 } }
       var items: [Value] = []
       var nodes = 1
       while true {
         let event = try next()
         if case .sequenceEnd = event { break }
-        let item = try compose(event, depth: depth + 1)
+        let item = try compose(event, depth: depth + 1, place: place == .items ? .object(item: items.count) : .other)
         items.append(item.value)
         nodes += item.nodes
       }
       let composed = Composed(value: .array(items), nodes: nodes, scalarText: nil)
       register(anchor, composed)
       return composed
-    case let .mappingStart(anchor, mark):
+    case let .mappingStart(anchor, flow, mark):
       try checkDepth(depth + 1, mark: mark)
+      if flow { flowDepth += 1 }
+      defer { if flow { flowDepth -= 1 } }
       var object = OrderedDictionary<String, Value>()
       var keyLines: [String: Int] = [:]
       var nodes = 1
+      var merged: [OrderedDictionary<String, Value>] = []
       while true {
         let keyEvent = try next()
         if case .mappingEnd = keyEvent { break }
         let keyMark = keyEvent.mark
+        if Self.isMergeKey(keyEvent) {
+          if keyLines["<<"] != nil {
+            throw ManifestError(file: file, line: keyMark.line, column: keyMark.column, message: "duplicate merge key <<")
+          }
+          keyLines["<<"] = keyMark.line
+          let value = try compose(try next(), depth: depth + 1)
+          merged = try mergeSources(value.value, mark: keyMark)
+          nodes += 1 + value.nodes
+          continue
+        }
         let key = try compose(keyEvent, depth: depth + 1)
         guard let text = key.scalarText else {
           throw ManifestError(file: file, line: keyMark.line, column: keyMark.column, message: "mapping keys must be scalars")
@@ -143,14 +180,20 @@ final class YAMLComposer {
         keyLines[text] = keyMark.line
         let valuePlace: Place
         switch (place, text) {
-        case (.root, "metadata") where annotationsAsText: valuePlace = .metadata
-        case (.metadata, "annotations"): valuePlace = .annotations
-        case (.annotations, _): valuePlace = .annotationValue
+        case (.object(nil), "items"): valuePlace = .items
+        case (.object(let item), "metadata"): valuePlace = .metadata(item: item)
+        case (.metadata(let item), "annotations"): valuePlace = .metadataMap(item: item, labels: false)
+        case (.metadata(let item), "labels"): valuePlace = .metadataMap(item: item, labels: true)
+        case (.metadataMap(let item, let labels), _): valuePlace = .metadataValue(item: item, labels: labels, key: text)
         default: valuePlace = .other
         }
         let value = try compose(try next(), depth: depth + 1, place: valuePlace)
         object[text] = value.value
         nodes += key.nodes + value.nodes
+      }
+      // Keys of the map itself win over merged ones, and earlier merged maps over later ones.
+      for source in merged {
+        for (key, value) in source where object[key] == nil { object[key] = value }
       }
       let composed = Composed(value: .object(object), nodes: nodes, scalarText: nil)
       register(anchor, composed)
@@ -158,6 +201,36 @@ final class YAMLComposer {
     default:
       throw ManifestError(
         file: file, line: event.mark.line, column: event.mark.column, message: "invalid YAML: unexpected \(event)")
+    }
+  }
+
+  /// `<<` written plain (or tagged `!!merge`): YAML's merge key, which go-yaml and kyaml honour.
+  private static func isMergeKey(_ event: YAMLEvent) -> Bool {
+    guard case let .scalar(text, tag, plain, _, _) = event else { return false }
+    return tag == "tag:yaml.org,2002:merge" || (text == "<<" && plain && tag == nil)
+  }
+
+  /// The maps a merge key's value names: a map, or a list of maps (kyaml's rules and errors).
+  private func mergeSources(_ value: Value, mark: YAMLEvent.Mark) throws(ManifestError) -> [OrderedDictionary<String, Value>] {
+    switch value {
+    case .object(let map):
+      return [map]
+    case .array(let items):
+      var maps: [OrderedDictionary<String, Value>] = []
+      for item in items {
+        switch item {
+        case .object(let map): maps.append(map)
+        case .array:
+          throw ManifestError(file: file, line: mark.line, column: mark.column, message: "invalid map merge: received a nested sequence")
+        default:
+          throw ManifestError(
+            file: file, line: mark.line, column: mark.column, message: "map merge requires map or sequence of maps as the value")
+        }
+      }
+      return maps
+    default:
+      throw ManifestError(
+        file: file, line: mark.line, column: mark.column, message: "map merge requires map or sequence of maps as the value")
     }
   }
 
@@ -212,10 +285,14 @@ final class YAMLComposer {
         text: text, tag: Self.string(scalar.tag), plain: scalar.style == YAML_PLAIN_SCALAR_STYLE,
         anchor: Self.string(scalar.anchor), mark: mark)
     case YAML_SEQUENCE_START_EVENT:
-      return .sequenceStart(anchor: Self.string(event.data.sequence_start.anchor), mark: mark)
+      return .sequenceStart(
+        anchor: Self.string(event.data.sequence_start.anchor), flow: event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE,
+        mark: mark)
     case YAML_SEQUENCE_END_EVENT: return .sequenceEnd
     case YAML_MAPPING_START_EVENT:
-      return .mappingStart(anchor: Self.string(event.data.mapping_start.anchor), mark: mark)
+      return .mappingStart(
+        anchor: Self.string(event.data.mapping_start.anchor), flow: event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE,
+        mark: mark)
     case YAML_MAPPING_END_EVENT: return .mappingEnd
     default:
       throw ManifestError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: unknown parser event")

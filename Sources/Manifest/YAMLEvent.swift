@@ -11,14 +11,15 @@ enum YAMLEvent: CustomStringConvertible {
   /// `tag` as written and expanded by libyaml ("tag:yaml.org,2002:str" for `!!str`), nil when
   /// untagged; `plain` when the scalar was neither quoted nor a block scalar.
   case scalar(text: String, tag: String?, plain: Bool, anchor: String?, mark: Mark)
-  case sequenceStart(anchor: String?, mark: Mark)
+  /// `flow` when written `[...]` / `{...}`.
+  case sequenceStart(anchor: String?, flow: Bool, mark: Mark)
   case sequenceEnd
-  case mappingStart(anchor: String?, mark: Mark)
+  case mappingStart(anchor: String?, flow: Bool, mark: Mark)
   case mappingEnd
 
   var mark: Mark {
     switch self {
-    case .alias(_, let mark), .scalar(_, _, _, _, let mark), .sequenceStart(_, let mark), .mappingStart(_, let mark):
+    case .alias(_, let mark), .scalar(_, _, _, _, let mark), .sequenceStart(_, _, let mark), .mappingStart(_, _, let mark):
       return mark
     default:
       return Mark(line: 0, column: 0)

@@ -7,23 +7,31 @@ internal import Foundation
 public enum YAMLReader {
   /// Parses a multi-document stream. Empty documents (`---` with nothing, or comments only)
   /// are dropped, as kustomize drops them. CRLF line endings are accepted.
-  ///
-  /// `annotationsAsText`: each document's `metadata.annotations` values are read as kustomize
-  /// reads them, as strings: a scalar as written (`0x1F`, `~`, `.inf` unchanged), a list or map
-  /// as "".
   public static func documents(
-    _ text: String, file: String, schema: ScalarSchema = .core, limits: YAMLLimits = .default,
-    annotationsAsText: Bool = false
-  ) throws(ManifestError)
-    -> [Value]
+    _ text: String, file: String, schema: ScalarSchema = .core, limits: YAMLLimits = .default
+  ) throws(ManifestError) -> [Value] {
+    try compose(text, file: file, schema: schema, limits: limits, recordsMetadataText: false).map(\.value)
+  }
+
+  /// As `documents`, with the text of each object's labels and annotations as written (of the
+  /// root object, and of the objects in its `items`): what kustomize reads them as.
+  public static func textedDocuments(_ text: String, file: String, limits: YAMLLimits = .default) throws(ManifestError)
+    -> [TextedDocument]
   {
+    try compose(text, file: file, schema: .core, limits: limits, recordsMetadataText: true)
+  }
+
+  private static func compose(
+    _ text: String, file: String, schema: ScalarSchema, limits: YAMLLimits, recordsMetadataText: Bool
+  ) throws(ManifestError) -> [TextedDocument] {
     let size = text.utf8.count
     if size > limits.maxBytes {
       throw ManifestError(
         file: file, message: "YAML of \(size) bytes is larger than the limit of \(limits.maxBytes) bytes; refusing to read it")
     }
     var normalized = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
-    let composer = YAMLComposer(file: file, limits: limits, schema: schema, annotationsAsText: annotationsAsText)
+    if normalized.contains("\u{FEFF}") { normalized = withoutByteOrderMarks(normalized) }
+    let composer = YAMLComposer(file: file, limits: limits, schema: schema, recordsMetadataText: recordsMetadataText)
     // libyaml reads the bytes in place, so the whole parse runs inside withUTF8; its closure
     // cannot throw a typed error, so the result carries it out.
     let result: Result<[Value], ManifestError> = normalized.withUTF8 { bytes in
@@ -33,7 +41,22 @@ public enum YAMLReader {
         return .failure(error)
       }
     }
-    return try result.get().filter { !$0.isNull }
+    let values = try result.get()
+    let texts = composer.metadataTexts
+    return values.indices.filter { !values[$0].isNull }.map { index in
+      TextedDocument(value: values[index], metadataText: index < texts.count ? texts[index] : DocumentMetadataText())
+    }
+  }
+
+  /// The text without a byte-order mark at the start of the stream or of a document (the line
+  /// after a `---`): Windows editors write one, kustomize reads past it, libyaml (told the
+  /// encoding) would not.
+  private static func withoutByteOrderMarks(_ text: String) -> String {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    for index in lines.indices where index == 0 || lines[index - 1].hasPrefix("---") {
+      if lines[index].hasPrefix("\u{FEFF}") { lines[index] = lines[index].dropFirst() }
+    }
+    return lines.joined(separator: "\n")
   }
 
   /// Parses exactly one document; an empty stream is an empty map.

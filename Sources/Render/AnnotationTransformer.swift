@@ -22,6 +22,8 @@ public struct AnnotationTransformer: Sendable {
   public func apply(to resources: inout [Resource]) throws(RenderError) {
     guard !annotations.isEmpty else { return }
     for index in resources.indices {
+      // Now strings as written here, whatever a file said before.
+      for (key, _) in annotations { resources[index].plainAnnotations[key] = nil }
       for spec in Self.specs {
         try spec.visit(&resources[index].object) { value throws(RenderError) in
           var map = value.objectValue ?? [:]

@@ -51,7 +51,7 @@ public struct HashSuffixTransformer: Sendable {
     for index in resources.indices where resources[index].needsHashSuffix {
       let suffix = try ContentHash.suffix(for: resources[index].object)
       resources[index].rememberCurrentID()
-      resources[index].object.name = (resources[index].object.name ?? "") + "-" + suffix
+      resources[index].object.name = (resources[index].object.objectName ?? "") + "-" + suffix
       resources[index].needsHashSuffix = false
     }
   }

@@ -57,20 +57,22 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
   public func values(in object: Value) -> [Value] {
     var found: [Value] = []
     var copy = object
-    _ = visit(&copy, segments[...], create: false) { value in found.append(value) }
+    _ = visit(&copy, segments[...], create: false, existed: true) { value, _ in found.append(value) }
     return found
   }
 
   /// Replaces every value the path reaches; returns how many were set. With `create`,
   /// missing map keys (and `[field=value]` elements) are created.
   @discardableResult
-  public func set(in object: inout Value, create: Bool, _ transform: (Value) throws(PatchError) -> Value) throws(PatchError)
+  /// `transform` gets the field's value, or nil when `create` is making the field.
+  public func set(in object: inout Value, create: Bool, _ transform: (Value?) throws(PatchError) -> Value) throws(PatchError)
     -> Int
   {
     var failure: PatchError?
-    let count = visit(&object, segments[...], create: create) { value in
+    let count = visit(&object, segments[...], create: create, existed: true) { value, existed in
       do throws(PatchError) {
-        value = try transform(value)
+        // Spelled out: Value is ExpressibleByNilLiteral, so a bare nil here would be .null.
+        value = try transform(existed ? Optional(value) : Optional<Value>.none)
       } catch {
         failure = error
       }
@@ -79,9 +81,11 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     return count
   }
 
-  private func visit(_ value: inout Value, _ rest: ArraySlice<Segment>, create: Bool, _ body: (inout Value) -> Void) -> Int {
+  private func visit(
+    _ value: inout Value, _ rest: ArraySlice<Segment>, create: Bool, existed: Bool, _ body: (inout Value, Bool) -> Void
+  ) -> Int {
     guard let segment = rest.first else {
-      body(&value)
+      body(&value, existed)
       return 1
     }
     let tail = rest.dropFirst()
@@ -90,44 +94,46 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
       guard case .object(var map) = value else {
         if create && value.isNull {
           var child: Value = .null
-          let n = visit(&child, tail, create: create, body)
+          let n = visit(&child, tail, create: create, existed: false, body)
           value = .object([key: child])
           return n
         }
         return 0
       }
       var child: Value
+      var childExisted = existed
       if let existing = map[key] {
         child = existing
       } else if create {
         child = .null
+        childExisted = false
       } else {
         return 0
       }
-      let n = visit(&child, tail, create: create, body)
+      let n = visit(&child, tail, create: create, existed: childExisted, body)
       if n > 0 { map[key] = child }
       value = .object(map)
       return n
     case .index(let i):
       guard case .array(var items) = value, items.indices.contains(i) else { return 0 }
-      let n = visit(&items[i], tail, create: create, body)
+      let n = visit(&items[i], tail, create: create, existed: existed, body)
       value = .array(items)
       return n
     case .all:
       guard case .array(var items) = value else { return 0 }
       var n = 0
-      for i in items.indices { n += visit(&items[i], tail, create: create, body) }
+      for i in items.indices { n += visit(&items[i], tail, create: create, existed: existed, body) }
       value = .array(items)
       return n
     case .match(let field, let expected):
       guard case .array(var items) = value else { return 0 }
       var n = 0
       for i in items.indices where Self.scalarText(items[i][field]) == expected {
-        n += visit(&items[i], tail, create: create, body)
+        n += visit(&items[i], tail, create: create, existed: existed, body)
       }
       if n == 0 && create {
         var element: Value = [field: .string(expected)]
-        n = visit(&element, tail, create: create, body)
+        n = visit(&element, tail, create: create, existed: false, body)
         items.append(element)
       }
       value = .array(items)

@@ -21,8 +21,8 @@ public struct FieldSpec: Sendable, Hashable {
 
   public func applies(to object: Value) -> Bool {
     if let kind, !kind.isEmpty, object.kind != kind { return false }
-    if let group, !group.isEmpty, (object.gvk?.group ?? "") != group { return false }
-    if let version, !version.isEmpty, (object.gvk?.version ?? "") != version { return false }
+    if let group, !group.isEmpty, (object.objectGVK?.group ?? "") != group { return false }
+    if let version, !version.isEmpty, (object.objectGVK?.version ?? "") != version { return false }
     return true
   }
 

@@ -24,7 +24,7 @@ public struct GeneratorTransformer: Sendable {
   {
     file = kustomizationFile
     do {
-      var fields = FieldReader(value: kustomization, file: kustomizationFile)
+      var fields = FieldReader(value: kustomization, file: kustomizationFile, keys: .ignoringCase)
       let global = try fields.optionalMap("generatorOptions").map(GeneratorOptions.init) ?? GeneratorOptions()
       var generators: [Generator] = []
       for (kind, key) in [("ConfigMap", "configMapGenerator"), ("Secret", "secretGenerator")] {
@@ -49,7 +49,7 @@ public struct GeneratorTransformer: Sendable {
     kind: String, path: String, item: Value, global: GeneratorOptions, file: String, directory: String,
     fileSystem: any FileSystem
   ) throws -> Generator {
-    var fields = FieldReader(value: item, file: file, path: path)
+    var fields = FieldReader(value: item, file: file, path: path, keys: .ignoringCase)
     guard let name = try fields.optionalString("name"), !name.isEmpty else {
       throw fields.error("name", "required field is missing")
     }
@@ -61,7 +61,7 @@ public struct GeneratorTransformer: Sendable {
     let local = try fields.optionalMap("options").map(GeneratorOptions.init) ?? GeneratorOptions()
     // An empty type is no type: kustomize makes the Secret Opaque.
     let secretType = kind == "Secret" ? try fields.optionalString("type").flatMap { $0.isEmpty ? nil : $0 } : nil
-    if kind == "ConfigMap", item["type"] != nil { throw fields.error("type", "only secretGenerator entries have a type") }
+    if kind == "ConfigMap", fields.contains("type") { throw fields.error("type", "only secretGenerator entries have a type") }
 
     var entries: [(key: String, bytes: [UInt8], source: String)] = []
     for (entryPath, literal) in try stringItems(&fields, "literals") {
@@ -88,12 +88,13 @@ public struct GeneratorTransformer: Sendable {
       let bytes = try readFile(relative, directory: directory, fileSystem: fileSystem, file: file, field: entryPath)
       entries.append((key, bytes, entryPath))
     }
-    for key in ["envs", "env"] {
-      for (entryPath, relative) in try stringItems(&fields, key) {
-        let bytes = try readFile(relative, directory: directory, fileSystem: fileSystem, file: file, field: entryPath)
-        entries += try EnvFile.parse(bytes, file: PathName.join(directory, relative))
-          .map { ($0.key, Array($0.value.utf8), entryPath) }
-      }
+    // `env:` is the older single-file form; kustomize appends its file to those of `envs:`.
+    var envFiles = try stringItems(&fields, "envs")
+    if let single = try fields.optionalString("env"), !single.isEmpty { envFiles.append((fields.fieldPath("env"), single)) }
+    for (entryPath, relative) in envFiles {
+      let bytes = try readFile(relative, directory: directory, fileSystem: fileSystem, file: file, field: entryPath)
+      entries += try EnvFile.parse(bytes, file: PathName.join(directory, relative))
+        .map { ($0.key, Array($0.value.utf8), entryPath) }
     }
     var seen: Set<String> = []
     for entry in entries where !seen.insert(entry.key).inserted {
@@ -175,6 +176,8 @@ public struct GeneratorTransformer: Sendable {
         if object["immutable"] != nil { existing["immutable"] = object["immutable"] }
         if let type = object["type"], generator.secretType != nil { existing["type"] = type }
         resources[index].object = existing
+        // kustomize writes the merged annotations back as strings.
+        resources[index].plainAnnotations = [:]
         if generator.options.disableNameSuffixHash { resources[index].needsHashSuffix = false }
       }
     }
@@ -238,9 +241,19 @@ extension GeneratorTransformer {
 /// skipped, `KEY=VALUE` split at the first `=`, a bare `KEY` an empty value (never read from
 /// the environment). kustomize checks keys no further; a line not UTF-8 is an error.
 enum EnvFile {
+  /// bufio.Scanner's default buffer: kustomize's scan of a longer line stops there and it
+  /// drops the scanner's error, so the rest of the file is lost without a word. We refuse.
+  static let maxLineBytes = 64 * 1024
+
   static func parse(_ bytes: [UInt8], file: String) throws(RenderError) -> [(key: String, value: String)] {
     var result: [(key: String, value: String)] = []
     for (number, rawLine) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+      if rawLine.count >= maxLineBytes {
+        throw RenderError(
+          file: file, line: number + 1,
+          message: "line of \(rawLine.count) bytes; kustomize reads env file lines of less than 64 KiB and silently "
+            + "drops this line and every line after it, so release refuses it (put a long value in a file: source)")
+      }
       var lineBytes = rawLine
       if lineBytes.last == UInt8(ascii: "\r") { lineBytes = lineBytes.dropLast() }
       guard let text = String(validating: lineBytes, as: UTF8.self) else {

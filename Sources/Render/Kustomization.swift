@@ -71,7 +71,7 @@ public struct Kustomization: Sendable {
   /// Kustomize fields that `release render` refuses rather than ignores.
   static let unsupportedFields = [
     "vars", "helmCharts", "helmGlobals", "helmChartInflationGenerator", "transformers", "generators",
-    "validators", "configurations", "crds", "openapi", "buildMetadata", "inventory", "imageTags",
+    "validators", "configurations", "crds", "openapi", "buildMetadata", "inventory",
   ]
 
   public init(document: Value, file: String) throws(RenderError) {
@@ -86,7 +86,7 @@ public struct Kustomization: Sendable {
     self.file = file
     self.directory = PathName.parent(file)
     self.document = document.isNull ? .object([:]) : document
-    var fields = FieldReader(value: self.document, file: file)
+    var fields = FieldReader(value: self.document, file: file, keys: .ignoringCase)
     guard self.document.objectValue != nil else {
       throw FieldError(file: file, field: nil, message: "expected a map of kustomization fields, got \(document.typeDescription)")
     }
@@ -117,11 +117,12 @@ public struct Kustomization: Sendable {
     commonLabels = try fields.optionalStringMap("commonLabels") ?? []
     commonAnnotations = try fields.optionalStringMap("commonAnnotations") ?? []
     labels = try Self.parseLabels(&fields)
-    images = try Self.parseImages(&fields)
+    // imageTags is the older name; kustomize appends its entries to those of images.
+    images = try Self.parseImages(&fields, "images") + Self.parseImages(&fields, "imageTags")
     replicas = try Self.parseReplicas(&fields)
     sortOrder = try Self.parseSortOptions(&fields)
     for field in Self.delegatedFields { fields.accept(field) }
-    if let unsupported = Self.unsupportedFields.first(where: { self.document[$0] != nil }) {
+    if let unsupported = Self.unsupportedFields.first(where: { fields.contains($0) }) {
       throw fields.error(unsupported, "is not supported by release render")
     }
     try fields.rejectUnknownKeys()
@@ -130,13 +131,13 @@ public struct Kustomization: Sendable {
   private static func parseLabels(_ fields: inout FieldReader) throws(FieldError) -> [LabelSet] {
     var result: [LabelSet] = []
     for (path, item) in try fields.optionalList("labels") ?? [] {
-      var entry = FieldReader(value: item, file: fields.file, path: path)
+      var entry = FieldReader(value: item, file: fields.file, path: path, keys: .ignoringCase)
       let pairs = try entry.optionalStringMap("pairs") ?? []
       let includeSelectors = try entry.optionalBool("includeSelectors") ?? false
       let includeTemplates = try entry.optionalBool("includeTemplates") ?? false
       var specs: [FieldSpec] = []
       for (specPath, specItem) in try entry.optionalList("fields") ?? [] {
-        var spec = FieldReader(value: specItem, file: fields.file, path: specPath)
+        var spec = FieldReader(value: specItem, file: fields.file, path: specPath, keys: .ignoringCase)
         let fieldPath = try spec.optionalString("path") ?? ""
         // kustomize walks the path and fails on its first empty step.
         if fieldPath.isEmpty || fieldPath.split(separator: "/", omittingEmptySubsequences: false).contains("") {
@@ -155,10 +156,10 @@ public struct Kustomization: Sendable {
     return result
   }
 
-  private static func parseImages(_ fields: inout FieldReader) throws(FieldError) -> [ImageOverride] {
+  private static func parseImages(_ fields: inout FieldReader, _ key: String) throws(FieldError) -> [ImageOverride] {
     var result: [ImageOverride] = []
-    for (path, item) in try fields.optionalList("images") ?? [] {
-      var entry = FieldReader(value: item, file: fields.file, path: path)
+    for (path, item) in try fields.optionalList(key) ?? [] {
+      var entry = FieldReader(value: item, file: fields.file, path: path, keys: .ignoringCase)
       let name = try entry.requireString("name")
       let newName = try entry.optionalString("newName")
       // A number is not a tag here: kustomize refuses `newTag: 2` (a string field), so must we.
@@ -174,7 +175,7 @@ public struct Kustomization: Sendable {
   private static func parseReplicas(_ fields: inout FieldReader) throws(FieldError) -> [ReplicaOverride] {
     var result: [ReplicaOverride] = []
     for (path, item) in try fields.optionalList("replicas") ?? [] {
-      var entry = FieldReader(value: item, file: fields.file, path: path)
+      var entry = FieldReader(value: item, file: fields.file, path: path, keys: .ignoringCase)
       let name = try entry.requireString("name")
       guard let count = try entry.optionalInt("count") else { throw entry.error("count", "required field is missing") }
       try entry.rejectUnknownKeys()

@@ -32,11 +32,11 @@ public struct LegacyOrder: Sendable {
   }
 
   private func key(for object: Value) -> (rank: Int, gvk: String, location: String) {
-    let gvk = object.gvk ?? GroupVersionKind(group: "", version: "", kind: "")
+    let gvk = object.objectGVK ?? GroupVersionKind(group: "", version: "", kind: "")
     let group = gvk.group.isEmpty ? "~G" : gvk.group
     let version = gvk.version.isEmpty ? "~V" : gvk.version
     let kind = gvk.kind.isEmpty ? "~K" : gvk.kind
-    let namespace = object.namespace ?? "~X"
-    return (rank[gvk.kind] ?? 0, "\(group)_\(version)_\(kind)", "\(namespace)|\(object.name ?? "")")
+    let namespace = object.objectNamespace ?? "~X"
+    return (rank[gvk.kind] ?? 0, "\(group)_\(version)_\(kind)", "\(namespace)|\(object.objectName ?? "")")
   }
 }

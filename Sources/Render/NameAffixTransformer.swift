@@ -16,7 +16,7 @@ public struct NameAffixTransformer: Sendable {
   public func apply(to resources: inout [Resource]) {
     guard !prefix.isEmpty || !suffix.isEmpty else { return }
     for index in resources.indices {
-      guard let name = resources[index].object.name,
+      guard let name = resources[index].object.objectName,
         !Self.untouchedKinds.contains(resources[index].object.kind ?? "")
       else { continue }
       // As kustomize: the prefix, then the suffix, each a rename of its own.
@@ -28,7 +28,7 @@ public struct NameAffixTransformer: Sendable {
       if !suffix.isEmpty {
         resources[index].nameSuffixes.append(suffix)
         resources[index].rememberCurrentID()
-        resources[index].object.name = (resources[index].object.name ?? name) + suffix
+        resources[index].object.name = (resources[index].object.objectName ?? name) + suffix
       }
     }
   }

@@ -91,7 +91,7 @@ public struct NameReferenceTransformer: Sendable {
     /// namespaced one cluster-scoped objects, its own namespace, and its bound subjects'.
     func sees(_ candidate: Candidate) -> Bool {
       referrerClusterScoped || candidate.clusterScoped || candidate.namespace == referrerNamespace
-        || bindingNamespaces.contains(candidate.resource.object.namespace ?? "")
+        || bindingNamespaces.contains(candidate.resource.object.objectNamespace ?? "")
     }
 
     /// The namespaces a RoleBinding's ServiceAccount subjects name.
@@ -116,14 +116,15 @@ public struct NameReferenceTransformer: Sendable {
     {
       try NameReferenceTransformer.visitParents(&object, path: parentPath[...]) { (parent: inout Value) throws(RenderError) in
         guard case .object(var map) = parent, let node = map[leaf] else { return }
+        // Any scalar is a name, as kustomize reads the node's text: `name: 2024` too.
         switch node {
-        case .string, .object:
+        case .string, .int, .float, .bool, .object:
           map[leaf] = try rewriteNode(node, reference: reference)
         case .array(let items):
           var rewritten: [Value] = []
           for item in items {
             switch item {
-            case .string, .object: rewritten.append(try rewriteNode(item, reference: reference))
+            case .string, .int, .float, .bool, .object: rewritten.append(try rewriteNode(item, reference: reference))
             case .null: rewritten.append(item)
             default:
               throw error(reference, "\(item) is expected to be either a string or a map of string")
@@ -159,7 +160,7 @@ public struct NameReferenceTransformer: Sendable {
       case .array(let items)?:
         for item in items {
           switch item {
-          case .string, .null: continue
+          case .string, .int, .float, .bool, .null: continue
           case .object(let node):
             if node["name"] == nil { throw error(referrer, reference, "path config error; no 'name' field in node") }
           default: throw error(referrer, reference, "\(item) is expected to be either a string or a map of string")
@@ -172,26 +173,28 @@ public struct NameReferenceTransformer: Sendable {
 
     private func rewriteNode(_ node: Value, reference: NameReference) throws(RenderError) -> Value {
       switch node {
-      case .string(let name):
-        guard let target = try select(name, reference: reference, from: all, sameNamespaceToo: false) else {
-          return node
-        }
-        return .string(target.object.name ?? name)
+      case .string, .int, .float, .bool:
+        guard let name = Value.identityText(node),
+          let target = try select(name, reference: reference, from: all, sameNamespaceToo: false)
+        else { return node }
+        // Unchanged, a number stays a number; renamed, it is a string, as kustomize writes it.
+        let newName = target.object.objectName ?? name
+        return newName == name ? node : .string(newName)
       case .object(var map):
         // A map with `name` (and `namespace`): an RBAC subject, a webhook's service.
         guard let nameNode = map["name"] else { throw error(reference, "path config error; no 'name' field in node") }
-        guard let name = nameNode.stringValue else { return node }
+        guard let name = Value.identityText(nameNode) else { return node }
         var scoped = all.filter(sees)
         if let namespace = map["namespace"] {
-          let wanted = namespace.stringValue ?? ""
+          let wanted = Value.identityText(namespace) ?? ""
           // Those first in that namespace; failing any, those in it now.
           let original = scoped.filter { $0.originalNamespace == wanted }
           scoped = original.isEmpty ? scoped.filter { !$0.clusterScoped && $0.namespace == wanted } : original
         }
         guard let target = try select(name, reference: reference, from: scoped, sameNamespaceToo: true) else { return node }
-        let targetNamespace = target.object.namespace ?? ""
-        if target.object.name == name && targetNamespace.isEmpty { return node }
-        map["name"] = .string(target.object.name ?? name)
+        let targetNamespace = target.object.objectNamespace ?? ""
+        if target.object.objectName == name && targetNamespace.isEmpty { return node }
+        map["name"] = .string(target.object.objectName ?? name)
         if !targetNamespace.isEmpty { map["namespace"] = .string(targetNamespace) }
         return .object(map)
       default:
@@ -218,10 +221,10 @@ public struct NameReferenceTransformer: Sendable {
       found = found.filter { Self.affixesEndAlike($0, referrer, allowEmpty: true) }
       if found.count > 1 { found = found.filter { Self.affixesEndAlike($0, referrer, allowEmpty: false) } }
       if found.count <= 1 { return found.first }
-      let first: (name: String, namespace: String) = (found[0].object.name ?? "", found[0].object.namespace ?? "")
+      let first: (name: String, namespace: String) = (found[0].object.objectName ?? "", found[0].object.objectNamespace ?? "")
       let identical = found.allSatisfy { (candidate: Resource) -> Bool in
-        let name = candidate.object.name ?? ""
-        let namespace = candidate.object.namespace ?? ""
+        let name = candidate.object.objectName ?? ""
+        let namespace = candidate.object.objectNamespace ?? ""
         return name == first.name && (!sameNamespaceToo || namespace == first.namespace)
       }
       if identical { return found[0] }

@@ -29,7 +29,7 @@ public struct NamespaceTransformer: Sendable {
       if kind == "Namespace", resources[index].object["apiVersion"]?.stringValue == "v1" {
         resources[index].object[path: ["metadata", "name"]] = .string(namespace)
       }
-      let group = resources[index].object.gvk?.group
+      let group = resources[index].object.objectGVK?.group
       if kind == "APIService", group == "apiregistration.k8s.io" {
         resources[index].object[path: Self.apiServicePath] = .string(namespace)
       }
@@ -39,7 +39,7 @@ public struct NamespaceTransformer: Sendable {
         resources[index].object[path: Self.conversionServicePath] = .string(namespace)
       }
       guard !BuiltinKinds.isClusterScoped(kind) else { continue }
-      if resources[index].object.namespace == namespace { continue }
+      if resources[index].object.objectNamespace == namespace { continue }
       resources[index].object.namespace = namespace
     }
   }

@@ -14,7 +14,7 @@ public struct PatchTarget: Sendable {
   var annotationSelector: LabelSelector?
 
   public init(selector: Value, file: String, field: String) throws(RenderError) {
-    var fields = FieldReader(value: selector, file: file, path: field)
+    var fields = FieldReader(value: selector, file: file, path: field, keys: .ignoringCase)
     do throws(FieldError) {
       group = try fields.optionalString("group")
       version = try fields.optionalString("version")

@@ -3,7 +3,7 @@ public import Manifest
 /// `patches`, `patchesStrategicMerge` and `patchesJson6902` of one kustomization.
 public struct PatchTransformer: Sendable {
   enum Body: Sendable {
-    case strategicMerge([Value])
+    case strategicMerge([TextedDocument])
     case json6902([Value])
   }
 
@@ -13,6 +13,11 @@ public struct PatchTransformer: Sendable {
     var target: PatchTarget?
     var allowNameChange: Bool
     var allowKindChange: Bool
+    /// kustomize applies a patch with a target, and every patchesStrategicMerge patch, through
+    /// a step that first rewrites the patch's labels and annotations as strings.
+    var isLegacyStrategicMerge = false
+
+    var rewritesMetadataAsText: Bool { isLegacyStrategicMerge || target != nil }
   }
 
   let file: String
@@ -24,7 +29,7 @@ public struct PatchTransformer: Sendable {
     throws(RenderError)
   {
     file = kustomizationFile
-    var fields = FieldReader(value: kustomization, file: kustomizationFile)
+    var fields = FieldReader(value: kustomization, file: kustomizationFile, keys: .ignoringCase)
     let reader = PatchReader(file: kustomizationFile, directory: directory, fileSystem: fileSystem)
     do {
       patches = try (fields.optionalList("patches") ?? []).map { (path, item) throws(RenderError) in
@@ -36,8 +41,16 @@ public struct PatchTransformer: Sendable {
           throw RenderError(file: kustomizationFile, field: path, message: "expected a file path or an inline patch")
         }
         let body = text.contains("\n") ? text : try reader.readPatchFile(text, field: path)
-        let documents = try reader.parse(body, field: path)
-        return Patch(field: path, body: .strategicMerge(documents), target: nil, allowNameChange: false, allowKindChange: false)
+        let documents = try reader.parse(body, field: path).filter { $0.value.objectValue?.isEmpty != true }
+        return Patch(
+          field: path, body: .strategicMerge(documents), target: nil, allowNameChange: false, allowKindChange: false,
+          isLegacyStrategicMerge: true)
+      }
+      if !legacyStrategicMerge.isEmpty, legacyStrategicMerge.allSatisfy({ patch in
+        if case .strategicMerge(let documents) = patch.body { return documents.isEmpty }
+        return false
+      }) {
+        throw RenderError(file: kustomizationFile, field: "patchesStrategicMerge", message: "the patches are empty (kustomize refuses that)")
       }
       legacyJSON6902 = try (fields.optionalList("patchesJson6902") ?? []).map { (path, item) throws(RenderError) in
         try reader.json6902Entry(item, field: path)
@@ -72,8 +85,10 @@ public struct PatchTransformer: Sendable {
       let matches = resources.indices.filter { target.matches(resources[$0]) }
       for index in matches {
         do {
-          let patched = try JSONPatch.apply(operations, to: resources[index].object)
+          // The patch sees the object as JSON, so annotations as what YAML reads them as.
+          let patched = try JSONPatch.apply(operations, to: AnnotationText.typed(resources[index]))
           try commit(patched, to: &resources[index], patch: patch)
+          AnnotationText.afterJSONPatch(&resources[index])
         } catch let error as PatchError {
           throw RenderError(file: file, field: patch.field, message: "\(resources[index].id): \(error.message)")
         } catch let error as RenderError {
@@ -83,14 +98,19 @@ public struct PatchTransformer: Sendable {
         }
       }
     case .strategicMerge(let documents):
-      for document in documents {
+      for texted in documents {
+        var document = texted.value
+        if patch.rewritesMetadataAsText {
+          document = try AnnotationText.stringifyMetadata(
+            document, text: texted.metadataText.root, origin: file, field: patch.field)
+        }
         let matches: [Int]
         if let target = patch.target {
           matches = resources.indices.filter { target.matches(resources[$0]) }
         } else {
           matches = resources.indices.filter { Self.patchNames(document, resources[$0]) }
           if matches.isEmpty {
-            let id = document.resourceID?.description ?? "the patch's object"
+            let id = document.objectID?.description ?? "the patch's object"
             throw RenderError(
               file: file, field: patch.field, message: "no resource matches \(id); failed to find a target for the patch")
           }
@@ -123,6 +143,8 @@ public struct PatchTransformer: Sendable {
               continue
             }
             try commit(patched, to: &resources[index], patch: patch)
+            AnnotationText.afterMerge(
+              &resources[index], patch: body[path: AnnotationText.path], text: texted.metadataText.root.annotations)
           } catch let error as PatchError {
             throw RenderError(file: file, field: patch.field, message: "\(resources[index].id): \(error.message)")
           } catch let error as RenderError {
@@ -139,7 +161,7 @@ public struct PatchTransformer: Sendable {
   /// A patch may not rename or retype an object unless its options allow it.
   private func commit(_ patched: Value, to resource: inout Resource, patch: Patch) throws(RenderError) {
     let before = resource.object
-    if patched.name != before.name && !patch.allowNameChange {
+    if patched.objectName != before.objectName && !patch.allowNameChange {
       throw RenderError(
         file: file, field: patch.field,
         message: "\(resource.id): the patch changes metadata.name; set options.allowNameChange: true to allow it")
@@ -149,18 +171,18 @@ public struct PatchTransformer: Sendable {
         file: file, field: patch.field,
         message: "\(resource.id): the patch changes kind; set options.allowKindChange: true to allow it")
     }
-    if patched.resourceID != before.resourceID { resource.rememberCurrentID() }
+    if patched.objectID != before.objectID { resource.rememberCurrentID() }
     resource.object = patched
   }
 
   /// Without a target a strategic-merge patch names its object by kind and name (current or
   /// earlier); a namespace in the patch must match too.
   static func patchNames(_ document: Value, _ resource: Resource) -> Bool {
-    guard let kind = document.kind, let name = document.name else { return false }
-    let group = document.gvk?.group ?? ""
+    guard let kind = document.kind, let name = document.objectName else { return false }
+    let group = document.objectGVK?.group ?? ""
     return ([resource.id] + resource.previousIDs).contains { id in
       id.gvk.kind == kind && id.gvk.group == group && id.name == name
-        && (document.namespace == nil || document.namespace == id.namespace)
+        && (document.objectNamespace == nil || document.objectNamespace == id.namespace)
     }
   }
 }

@@ -10,7 +10,8 @@ public struct ReplacementTransformer: Sendable {
   }
 
   struct Source: Sendable {
-    var selector: Value
+    /// group, version, kind, name and namespace, those the source names.
+    var selector: [String: String]
     var fieldPath: FieldPath
     var delimiter: String?
     var index: Int
@@ -33,11 +34,12 @@ public struct ReplacementTransformer: Sendable {
     throws(RenderError)
   {
     file = kustomizationFile
-    var fields = FieldReader(value: kustomization, file: kustomizationFile)
+    var fields = FieldReader(value: kustomization, file: kustomizationFile, keys: .ignoringCase)
     var replacements: [Replacement] = []
     do {
       for (path, item) in try fields.optionalList("replacements") ?? [] {
-        if let relative = item["path"]?.stringValue {
+        var entry = FieldReader(value: item, file: kustomizationFile, path: path, keys: .ignoringCase)
+        if let relative = try entry.optionalString("path") {
           let text = try PatchReader(file: kustomizationFile, directory: directory, fileSystem: fileSystem)
             .readPatchFile(relative, field: "\(path).path")
           for (i, document) in try YAMLReader.documents(text, file: PathName.join(directory, relative)).enumerated() {
@@ -65,7 +67,7 @@ public struct ReplacementTransformer: Sendable {
   }
 
   private static func parse(_ item: Value, field: String, file: String) throws -> Replacement {
-    var fields = FieldReader(value: item, file: file, path: field)
+    var fields = FieldReader(value: item, file: file, path: field, keys: .ignoringCase)
     var source = try fields.requireMap("source")
     let fieldPath = try FieldPath(parsing: try source.optionalString("fieldPath") ?? "metadata.name")
     var sourceDelimiter: String?
@@ -76,14 +78,13 @@ public struct ReplacementTransformer: Sendable {
       _ = try options.optionalBool("create")
       try options.rejectUnknownKeys()
     }
-    for key in ["group", "version", "kind", "name", "namespace"] { _ = try source.optionalString(key) }
+    var selector: [String: String] = [:]
+    for key in ["group", "version", "kind", "name", "namespace"] { selector[key] = try source.optionalString(key) }
     try source.rejectUnknownKeys()
-    var selector = item["source"] ?? [:]
-    for key in ["fieldPath", "options"] { selector[key] = nil }
 
     var targets: [Target] = []
     for (path, targetValue) in try fields.optionalList("targets") ?? [] {
-      var target = FieldReader(value: targetValue, file: file, path: path)
+      var target = FieldReader(value: targetValue, file: file, path: path, keys: .ignoringCase)
       let select = try target.requireMap("select")
       let rejects = try (target.optionalList("reject") ?? []).map { (p, v) in
         try PatchTarget(selector: v, file: file, field: p)
@@ -120,8 +121,8 @@ public struct ReplacementTransformer: Sendable {
           for path in target.fieldPaths {
             do throws(PatchError) {
               let count = try path.set(in: &resources[index].object, create: target.create) { current throws(PatchError) in
-                guard let delimiter = target.delimiter else { return value }
-                guard let text = current.stringValue, let insert = value.stringValue else {
+                guard let delimiter = target.delimiter else { return try ReplacementValue.written(value, over: current) }
+                guard let text = current?.stringValue, let insert = value.stringValue else {
                   throw PatchError("delimiter needs string values")
                 }
                 var parts = text.components(separatedBy: delimiter)
@@ -150,11 +151,11 @@ public struct ReplacementTransformer: Sendable {
     let selector = replacement.source.selector
     let candidates = resources.filter { resource in
       ([resource.id] + resource.previousIDs).contains { id in
-        (selector["kind"]?.stringValue.map { $0 == id.gvk.kind } ?? true)
-          && (selector["name"]?.stringValue.map { $0 == id.name } ?? true)
-          && (selector["namespace"]?.stringValue.map { $0 == id.namespace } ?? true)
-          && (selector["group"]?.stringValue.map { $0 == id.gvk.group } ?? true)
-          && (selector["version"]?.stringValue.map { $0 == id.gvk.version } ?? true)
+        (selector["kind"].map { $0 == id.gvk.kind } ?? true)
+          && (selector["name"].map { $0 == id.name } ?? true)
+          && (selector["namespace"].map { $0 == id.namespace } ?? true)
+          && (selector["group"].map { $0 == id.gvk.group } ?? true)
+          && (selector["version"].map { $0 == id.gvk.version } ?? true)
       }
     }
     guard candidates.count == 1, let source = candidates.first else {

@@ -19,6 +19,11 @@ public struct Resource: Sendable, Hashable {
   /// prefixes has two ConfigMaps once named alike; each Deployment keeps its own).
   public var namePrefixes: [String] = []
   public var nameSuffixes: [String] = []
+  /// Annotations held as the text they were written with (`0x1F`) that YAML reads as another
+  /// type (31), by key: a JSON 6902 patch takes the object through JSON, where kustomize sees,
+  /// and writes back, the typed value. An entry counts only while its annotation still holds
+  /// that text.
+  public var plainAnnotations: [String: PlainScalar] = [:]
 
   public init(
     object: Value, origin: String, previousIDs: [ResourceID] = [], needsHashSuffix: Bool = false,
@@ -33,7 +38,7 @@ public struct Resource: Sendable, Hashable {
 
   /// Current identity; objects without apiVersion/kind/name are rejected when loaded.
   public var id: ResourceID {
-    object.resourceID ?? ResourceID(gvk: GroupVersionKind(group: "", version: "", kind: ""), namespace: nil, name: "")
+    object.objectID ?? ResourceID(gvk: GroupVersionKind(group: "", version: "", kind: ""), namespace: nil, name: "")
   }
 
   /// The identity the object was loaded with.

@@ -44,6 +44,10 @@ public enum StrategicMerge {
         continue
       }
       let childPath = path + [key]
+      if let existing = result[key], let mine = nodeKind(existing), let theirs = nodeKind(patchValue), mine != theirs {
+        // kustomize's merge walks both nodes as one kind and refuses a mismatch.
+        throw PatchError("\(pathText(childPath)): wrong node kind: \(mine) in the object, \(theirs) in the patch")
+      }
       switch (result[key], patchValue) {
       case (.object(let o)?, .object(let p)):
         if let merged = try mergeMap(o, p, kind: kind, path: childPath) {
@@ -59,6 +63,14 @@ public enum StrategicMerge {
         } else {
           result[key] = clean(patchValue)
         }
+      case (.string(let old)?, .int), (.string(let old)?, .float), (.string(let old)?, .bool):
+        guard !ScalarResolver.canBePlain(old) else {
+          result[key] = patchValue
+          continue
+        }
+        // kyaml gives the patch's scalar the style of the one it replaces: over a quoted
+        // "8192", a plain 16384 is written quoted too, so it is the string "16384".
+        result[key] = .string(YAMLWriter.scalarText(patchValue))
       default:
         result[key] = clean(patchValue)
       }
@@ -125,6 +137,16 @@ public enum StrategicMerge {
       result[key] = clean(value)
     }
     return result
+  }
+
+  /// "a scalar", "a map" or "a list"; nil for null, which merges with any kind.
+  static func nodeKind(_ value: Value) -> String? {
+    switch value {
+    case .null: return nil
+    case .object: return "a map"
+    case .array: return "a list"
+    default: return "a scalar"
+    }
   }
 
   static func pathText(_ path: [String]) -> String { path.isEmpty ? "(root)" : path.joined(separator: ".") }

@@ -6,8 +6,8 @@ import Testing
 /// Every case is rendered by `release`'s engine and by the real `kubectl kustomize`; the
 /// objects must be the same, in the same order, written byte for byte the same.
 @Suite struct RenderConformanceTests {
-  @Test func hasAtLeastOneHundredFiftyThreeCases() {
-    #expect(ConformanceCase.all().count >= 153)
+  @Test func hasAtLeastOneHundredEightyCases() {
+    #expect(ConformanceCase.all().count >= 180)
   }
 
   @Test(arguments: ConformanceCase.all())
@@ -24,6 +24,15 @@ import Testing
       return
     }
     try #require(reference.status == 0, "kubectl kustomize failed: \(reference.stderr)")
+    if let refusal = testCase.refusedByRelease {
+      do {
+        let objects = try Renderer(fileSystem: DiskFileSystem()).render(directory: testCase.directory)
+        Issue.record("release rendered \(objects.count) objects of a case it must refuse")
+      } catch {
+        #expect(error.description.contains(refusal), "release: \(error)")
+      }
+      return
+    }
     let expected = try YAMLReader.documents(reference.stdout, file: "kubectl output")
 
     let actual: [Value]
