@@ -12,7 +12,7 @@ public enum BuiltinResources {
     .init(group: "", version: "v1", kind: "Endpoints", resource: "endpoints", namespaced: true, verbs: rw, shortNames: ["ep"]),
     .init(group: "", version: "v1", kind: "ConfigMap", resource: "configmaps", namespaced: true, verbs: rw, shortNames: ["cm"]),
     .init(group: "", version: "v1", kind: "Secret", resource: "secrets", namespaced: true, verbs: rw),
-    .init(group: "", version: "v1", kind: "ServiceAccount", resource: "serviceaccounts", namespaced: true, verbs: rw, shortNames: ["sa"]),
+    .init(group: "", version: "v1", kind: "ServiceAccount", resource: "serviceaccounts", namespaced: true, verbs: rw, shortNames: ["sa"], subresources: ["token"]),
     .init(group: "", version: "v1", kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims", namespaced: true, verbs: rw, shortNames: ["pvc"], subresources: ["status"]),
     .init(group: "", version: "v1", kind: "PersistentVolume", resource: "persistentvolumes", namespaced: false, verbs: rw, shortNames: ["pv"], subresources: ["status"]),
     .init(group: "", version: "v1", kind: "Event", resource: "events", namespaced: true, verbs: rw, shortNames: ["ev"]),

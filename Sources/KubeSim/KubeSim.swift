@@ -136,7 +136,7 @@ public actor KubeSim: KubeAPI {
     sleeperWaiter = nil
   }
 
-  private func settle() {
+  func settle() {
     cluster.reconcile()
     deliverWatchEvents()
   }

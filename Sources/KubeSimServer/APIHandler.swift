@@ -11,8 +11,11 @@ struct APIHandler: Sendable {
   let tables: TableRenderer
   /// `pods/log`: the simulation tells a container's log; `KubeAPI` has no such call.
   let logs: @Sendable (ResourceID, PodLogRequest) async throws(KubeError) -> String
+  /// `serviceaccounts/token` (TokenRequest): the answer, token included.
+  let tokens: @Sendable (ResourceID, Value) async throws(KubeError) -> Value
+  let reviews: AccessReviews
 
-  func handle(_ request: APIRequest, user: ServerUser) async -> APIResponse {
+  func handle(_ request: APIRequest, user: UserInfo) async -> APIResponse {
     do {
       return try await route(request, user: user)
     } catch {
@@ -20,7 +23,7 @@ struct APIHandler: Sendable {
     }
   }
 
-  private func route(_ request: APIRequest, user: ServerUser) async throws(KubeError) -> APIResponse {
+  private func route(_ request: APIRequest, user: UserInfo) async throws(KubeError) -> APIResponse {
     let segments = request.segments
     switch segments.first {
     case "version" where segments.count == 1:
@@ -68,7 +71,7 @@ struct APIHandler: Sendable {
     return .json(status: 200, body: document)
   }
 
-  private func resources(group: String, version: String, rest: [String], _ request: APIRequest, user: ServerUser) async throws(KubeError)
+  private func resources(group: String, version: String, rest: [String], _ request: APIRequest, user: UserInfo) async throws(KubeError)
     -> APIResponse
   {
     if rest.isEmpty {
@@ -80,7 +83,10 @@ struct APIHandler: Sendable {
     guard route.info.verbs.contains(verb) || route.subresource != nil else {
       throw KubeError.status(Status(code: 405, reason: .methodNotAllowed, message: "the server does not allow this method on the requested resource"))
     }
-    if user.readOnly && !["get", "list", "watch"].contains(verb) { throw forbidden(user, verb: verb, route) }
+    if AccessReviews.serves(route.info) {
+      guard request.method == "POST", route.name == nil else { throw notFound() }
+      return try await reviews.create(route, body: try body(request), user: user)
+    }
     switch (request.method, route.name, route.subresource) {
     case ("GET", nil, _):
       return request.flag("watch") ? try await watch(route, request) : try await list(route, request)
@@ -95,6 +101,8 @@ struct APIHandler: Sendable {
       return .json(status: 200, body: request.wantsTable && sub == nil ? tables.table(for: [object], of: route.info, request: request, resourceVersion: nil) : object)
     case ("POST", nil, nil):
       return try await create(route, request)
+    case ("POST", let name?, "token") where route.info.kind == "ServiceAccount":
+      return .json(status: 201, body: try await tokens(try id(route, name), try body(request)))
     case ("POST", let name?, "eviction"):
       return try await evict(route, name: name, request)
     case ("PUT", let name?, let sub):
@@ -119,15 +127,6 @@ struct APIHandler: Sendable {
     case "DELETE": return route.name == nil ? "deletecollection" : "delete"
     default: return request.method.lowercased()
     }
-  }
-
-  private func forbidden(_ user: ServerUser, verb: String, _ route: ResourceRoute) -> KubeError {
-    let resource = route.subresource.map { "\(route.info.resource)/\($0)" } ?? route.info.resource
-    var message = "User \"\(user.name)\" cannot \(verb) resource \"\(resource)\" in API group \"\(route.info.group)\""
-    if let namespace = route.namespace { message += " in the namespace \"\(namespace)\"" } else { message += " at the cluster scope" }
-    let subject = route.name.map { "\(route.qualifiedResource) \"\($0)\"" } ?? route.qualifiedResource
-    return .status(Status(code: 403, reason: .forbidden, message: "\(subject) is forbidden: \(message)",
-      details: StatusDetails(name: route.name, group: route.info.group, kind: route.info.resource)))
   }
 
   private func id(_ route: ResourceRoute, _ name: String) throws(KubeError) -> ResourceID {
@@ -210,10 +209,7 @@ struct APIHandler: Sendable {
 
   private func body(_ request: APIRequest) throws(KubeError) -> Value {
     if request.body.isEmpty { throw KubeError.badRequest("the request body is empty") }
-    if request.contentType.contains("protobuf") {
-      // kubectl's typed generators (`create deployment`, `autoscale`) send protobuf; only JSON and YAML are decoded here.
-      throw KubeError.status(Status(code: 415, reason: .unknown, message: "the simulated API server accepts JSON and YAML bodies, not \(request.contentType)"))
-    }
+    if request.contentType.contains("protobuf") { return try KubernetesProtobuf.decode(request.body) }
     do {
       if request.contentType.contains("yaml") {
         return try YAMLReader.document(String(decoding: request.body, as: UTF8.self), file: "<request body>")
