@@ -28,6 +28,9 @@ public struct SimCluster: Sendable {
   var kubeletSeen: [String: (version: String, at: SimInstant)] = [:]
   /// Whether each node was schedulable when last seen, for the cordon events.
   var nodeSchedulable: [String: Bool] = [:]
+  /// The ClusterRole change the aggregation controller last settled (not saved: a restored
+  /// cluster aggregates once more).
+  var clusterRolesVersion: Int64?
   /// Tokens TokenRequest issued, by the SHA-256 digest of the token.
   var serviceAccountTokens: [String: ServiceAccountToken] = [:]
   static let watchedKinds: Set<String> = ["Pod", "ReplicaSet", "Deployment", "Node", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Service", "Namespace", "ClusterRole"]

@@ -79,6 +79,14 @@ enum KubernetesProtobuf {
       ])),
     ]),
     "authentication.k8s.io/v1/SelfSubjectReview": S([1: S.message("metadata", objectMeta)]),
+    // What `kubectl autoscale` posts; its status is the server's to fill.
+    "autoscaling/v1/HorizontalPodAutoscaler": S([
+      1: S.message("metadata", objectMeta),
+      2: S.message("spec", S([
+        1: S.message("scaleTargetRef", S([1: S.string("kind"), 2: S.string("name"), 3: S.string("apiVersion")])),
+        2: S.int("minReplicas"), 3: S.int("maxReplicas"), 4: S.int("targetCPUUtilizationPercentage"),
+      ])),
+    ]),
     "authorization.k8s.io/v1/SelfSubjectAccessReview": S([
       1: S.message("metadata", objectMeta),
       2: S.message("spec", S([1: S.message("resourceAttributes", resourceAttributes), 2: S.message("nonResourceAttributes", nonResourceAttributes)])),

@@ -70,14 +70,14 @@ struct ProtobufSchema: Sendable {
   static func value(of payload: ProtobufReader.Payload, as type: FieldType, field: String) throws(ProtobufReader.Malformed) -> Value? {
     switch (type, payload) {
     case (.string, .bytes(let bytes)):
-      return bytes.isEmpty ? nil : .string(String(decoding: bytes, as: UTF8.self))
+      return bytes.isEmpty ? Value?.none : .string(String(decoding: bytes, as: UTF8.self))
     case (.int, .varint(let raw)):
-      return raw == 0 ? nil : .int(Int64(bitPattern: raw))
+      return raw == 0 ? Value?.none : .int(Int64(bitPattern: raw))
     case (.bool, .varint(let raw)):
-      return raw == 0 ? nil : .bool(true)
+      return raw == 0 ? Value?.none : .bool(true)
     case (.message(let schema), .bytes(let bytes)):
       let decoded = try schema.decode(bytes)
-      return decoded.objectValue?.isEmpty == true ? nil : decoded
+      return decoded.objectValue?.isEmpty == true ? Value?.none : decoded
     case (.stringMap, .bytes(let bytes)), (.stringListMap, .bytes(let bytes)):
       let valueType: FieldType = if case .stringMap = type { .string } else { .message(ProtobufSchema([1: strings("items")])) }
       let entry = try ProtobufSchema([1: string("key"), 2: Field(name: "value", type: valueType)]).decode(bytes)
