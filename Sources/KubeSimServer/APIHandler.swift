@@ -11,6 +11,8 @@ struct APIHandler: Sendable {
   let tables: TableRenderer
   /// `pods/log`: the simulation tells a container's log; `KubeAPI` has no such call.
   let logs: @Sendable (ResourceID, PodLogRequest) async throws(KubeError) -> String
+  /// `pods/log?follow=true`: the log so far, then its lines as virtual time reaches them.
+  let followLogs: @Sendable (ResourceID, PodLogRequest) async throws(KubeError) -> AsyncThrowingStream<String, any Error>
   /// `serviceaccounts/token` (TokenRequest): the answer, token included.
   let tokens: @Sendable (ResourceID, Value) async throws(KubeError) -> Value
   let reviews: AccessReviews
@@ -91,10 +93,10 @@ struct APIHandler: Sendable {
     case ("GET", nil, _):
       return request.flag("watch") ? try await watch(route, request) : try await list(route, request)
     case ("GET", let name?, "log") where route.info.kind == "Pod":
-      // `follow` is answered with the log so far: the stream ends instead of staying open.
       let log = PodLogRequest(
         container: request.query["container"].flatMap { $0.isEmpty ? nil : $0 }, previous: request.flag("previous"),
         timestamps: request.flag("timestamps"), tailLines: request.int("tailLines"))
+      if request.flag("follow") { return .textStream(try await followLogs(try id(route, name), log)) }
       return .text(try await logs(try id(route, name), log))
     case ("GET", let name?, let sub):
       let object = try await api.get(try id(route, name), subresource: sub)

@@ -82,6 +82,8 @@ struct HTTPConnection: Sendable {
       try await write(status: status, bytes: ByteBuffer(string: text), contentType: "text/plain", headers: [], keepAlive: keepAlive, outbound: outbound)
     case .watch(let watch):
       try await stream(watch, outbound: outbound, channel: channel)
+    case .textStream(let chunks):
+      try await stream(chunks, outbound: outbound, channel: channel)
     }
     return keepAlive
   }
@@ -152,6 +154,30 @@ struct HTTPConnection: Sendable {
     }
     await pump.value
     timer?.cancel()
+    try await outbound.write(.end(nil))
+  }
+}
+
+extension HTTPConnection {
+  /// Text in a chunked response, each piece flushed as it comes, until the stream ends (the
+  /// followed container stopped), the client leaves or the server shuts down.
+  func stream(_ chunks: AsyncThrowingStream<String, any Error>, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel)
+    async throws
+  {
+    var headers = HTTPHeaders()
+    headers.add(name: "Content-Type", value: "text/plain")
+    headers.add(name: "Transfer-Encoding", value: "chunked")
+    headers.add(name: "Cache-Control", value: "no-cache, private")
+    try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
+    let pump = Task {
+      do {
+        for try await chunk in chunks { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: chunk)))) }
+      } catch {
+        // The client is gone, or the server is shutting down.
+      }
+    }
+    channel.closeFuture.whenComplete { _ in pump.cancel() }
+    await pump.value
     try await outbound.write(.end(nil))
   }
 }

@@ -89,6 +89,7 @@ public actor KubeSimServer {
     let handler = APIHandler(
       api: sim, discovery: discovery, serverAddress: address, tables: TableRenderer(now: { clock.now }),
       logs: { [sim] (pod, request) throws(KubeError) in try await sim.logs(of: pod, request) },
+      followLogs: { [sim] (pod, request) throws(KubeError) in try await sim.followLogs(of: pod, request) },
       tokens: { [sim] (account, request) throws(KubeError) in
         let token = Self.randomToken()
         var answer = try await sim.requestToken(for: account, request: request, digest: Authenticator.digest(token), id: UUID().uuidString.lowercased())
