@@ -16,11 +16,21 @@ struct AccessReviews: Sendable {
 
   /// Create-only resources, as kube-apiserver's discovery lists them.
   static let resources: [APIResourceInfo] = [
-    .init(group: authorizationGroup, version: "v1", kind: "LocalSubjectAccessReview", resource: "localsubjectaccessreviews", namespaced: true, verbs: ["create"]),
-    .init(group: authorizationGroup, version: "v1", kind: "SelfSubjectAccessReview", resource: "selfsubjectaccessreviews", namespaced: false, verbs: ["create"]),
-    .init(group: authorizationGroup, version: "v1", kind: "SelfSubjectRulesReview", resource: "selfsubjectrulesreviews", namespaced: false, verbs: ["create"]),
-    .init(group: authorizationGroup, version: "v1", kind: "SubjectAccessReview", resource: "subjectaccessreviews", namespaced: false, verbs: ["create"]),
-    .init(group: authenticationGroup, version: "v1", kind: "SelfSubjectReview", resource: "selfsubjectreviews", namespaced: false, verbs: ["create"]),
+    .init(
+      group: authorizationGroup, version: "v1", kind: "LocalSubjectAccessReview", resource: "localsubjectaccessreviews", namespaced: true,
+      verbs: ["create"]),
+    .init(
+      group: authorizationGroup, version: "v1", kind: "SelfSubjectAccessReview", resource: "selfsubjectaccessreviews", namespaced: false,
+      verbs: ["create"]),
+    .init(
+      group: authorizationGroup, version: "v1", kind: "SelfSubjectRulesReview", resource: "selfsubjectrulesreviews", namespaced: false,
+      verbs: ["create"]),
+    .init(
+      group: authorizationGroup, version: "v1", kind: "SubjectAccessReview", resource: "subjectaccessreviews", namespaced: false,
+      verbs: ["create"]),
+    .init(
+      group: authenticationGroup, version: "v1", kind: "SelfSubjectReview", resource: "selfsubjectreviews", namespaced: false,
+      verbs: ["create"]),
   ]
 
   static func serves(_ info: APIResourceInfo) -> Bool {
@@ -69,7 +79,8 @@ struct AccessReviews: Sendable {
       if !user.uid.isEmpty { info["uid"] = .string(user.uid) }
       if !user.groups.isEmpty { info["groups"] = .array(user.groups.map(Value.string)) }
       if !user.extra.isEmpty {
-        info["extra"] = .object(.init(uniqueKeysWithValues: user.extra.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(Value.string))) }))
+        info["extra"] = .object(
+          .init(uniqueKeysWithValues: user.extra.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(Value.string))) }))
       }
       review["status"] = ["userInfo": info]
     }
@@ -82,13 +93,16 @@ struct AccessReviews: Sendable {
     let resource = spec["resourceAttributes"]
     let nonResource = spec["nonResourceAttributes"]
     if resource != nil && nonResource != nil {
-      throw invalid(kind, "spec.nonResourceAttributes", "&authorization.NonResourceAttributes{...}", "cannot be specified in combination with resourceAttributes")
+      throw invalid(
+        kind, "spec.nonResourceAttributes", "&authorization.NonResourceAttributes{...}",
+        "cannot be specified in combination with resourceAttributes")
     }
     if let resource {
       func text(_ key: String) -> String { resource[key]?.stringValue ?? "" }
       return AuthorizationAttributes(
         user: user, verb: text("verb"), namespace: text("namespace"), apiGroup: text("group"),
-        apiVersion: text("version").isEmpty ? "*" : text("version"), resource: text("resource"), subresource: text("subresource"), name: text("name"))
+        apiVersion: text("version").isEmpty ? "*" : text("version"), resource: text("resource"), subresource: text("subresource"),
+        name: text("name"))
     }
     guard let nonResource else {
       throw invalid(kind, "spec.resourceAttributes", "null", "exactly one of nonResourceAttributes or resourceAttributes must be specified")
@@ -123,6 +137,8 @@ struct AccessReviews: Sendable {
 
   static func invalid(_ kind: String, _ field: String, _ value: String, _ reason: String) -> KubeError {
     let group = kind == "SelfSubjectReview" ? authenticationGroup : authorizationGroup
-    return KubeError.invalid(kind: kind, group: group, name: "", causes: [StatusCause(type: "FieldValueInvalid", field: field, message: "Invalid value: \(value): \(reason)")])
+    return KubeError.invalid(
+      kind: kind, group: group, name: "",
+      causes: [StatusCause(type: "FieldValueInvalid", field: field, message: "Invalid value: \(value): \(reason)")])
   }
 }

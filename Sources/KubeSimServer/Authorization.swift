@@ -60,6 +60,7 @@ struct Authorization: Sendable {
     }
     return Status(
       code: 403, reason: .forbidden, message: full,
-      details: StatusDetails(name: attributes.name.isEmpty ? nil : attributes.name, group: group.isEmpty ? nil : group, kind: resource.isEmpty ? nil : resource))
+      details: StatusDetails(
+        name: attributes.name.isEmpty ? nil : attributes.name, group: group.isEmpty ? nil : group, kind: resource.isEmpty ? nil : resource))
   }
 }

@@ -65,7 +65,9 @@ enum Impersonation {
       if !decision.isAllowed { return .refused(Authorization.forbidden(attributes, reason: decision.reason)) }
     }
     if username != UserInfo.anonymous {
-      if !groups.contains(UserInfo.allAuthenticated) && !groups.contains(UserInfo.allUnauthenticated) { groups.append(UserInfo.allAuthenticated) }
+      if !groups.contains(UserInfo.allAuthenticated) && !groups.contains(UserInfo.allUnauthenticated) {
+        groups.append(UserInfo.allAuthenticated)
+      }
     } else if !groups.contains(UserInfo.allUnauthenticated) {
       groups.append(UserInfo.allUnauthenticated)
     }
@@ -88,7 +90,8 @@ enum Impersonation {
     var hasExtra = false
     for (header, values) in request.headerValues.sorted(by: { $0.key < $1.key }) where header.hasPrefix("impersonate-extra-") {
       hasExtra = true
-      let key = String(header.dropFirst("impersonate-extra-".count)).removingPercentEncoding ?? String(header.dropFirst("impersonate-extra-".count))
+      let key =
+        String(header.dropFirst("impersonate-extra-".count)).removingPercentEncoding ?? String(header.dropFirst("impersonate-extra-".count))
       for value in values { targets.append(Target(kind: "UserExtra", name: value, apiGroup: "authentication.k8s.io", fieldPath: key)) }
     }
     let uid = request.headers["impersonate-uid"] ?? ""

@@ -53,7 +53,8 @@ enum RequestAttributes {
     }
     if name.isEmpty, verb == "delete" { verb = "deletecollection" }
     return AuthorizationAttributes(
-      user: user, verb: verb, namespace: namespace, apiGroup: group, apiVersion: version, resource: resource, subresource: subresource, name: name)
+      user: user, verb: verb, namespace: namespace, apiGroup: group, apiVersion: version, resource: resource, subresource: subresource,
+      name: name)
   }
 
   /// The name a field selector requires exactly (`metadata.name=NAME` or `==`), when it is a
@@ -65,7 +66,11 @@ enum RequestAttributes {
       let text = String(requirement)
       let pair: [Substring]
       if text.contains("!=") { continue }
-      if text.contains("==") { pair = text.split(separator: "=", omittingEmptySubsequences: true) } else { pair = text.split(separator: "=", maxSplits: 1) }
+      if text.contains("==") {
+        pair = text.split(separator: "=", omittingEmptySubsequences: true)
+      } else {
+        pair = text.split(separator: "=", maxSplits: 1)
+      }
       guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces) == "metadata.name" else { continue }
       pinned = pair[1].trimmingCharacters(in: .whitespaces)
     }

@@ -87,7 +87,8 @@ struct KubectlAuthorizationTests {
       #expect(refused.status != 0)
       #expect(
         refused.stderr.contains(
-          #"Error from server (Forbidden): deployments.apps is forbidden: User "system:serviceaccount:llm:drift" cannot list resource "deployments" in API group "apps" in the namespace "llm""#),
+          #"Error from server (Forbidden): deployments.apps is forbidden: User "system:serviceaccount:llm:drift" cannot list resource "deployments" in API group "apps" in the namespace "llm""#
+        ),
         "\(refused.output)")
 
       #expect(try await kubectl("apply", "-f", try kubectl.file("rbac.yaml", Self.readDeployments)).status == 0)
@@ -97,11 +98,15 @@ struct KubectlAuthorizationTests {
       let scale = try await drift("scale", "deployment", "vllm", "-n", "llm", "--replicas=2")
       #expect(scale.status != 0)
       #expect(
-        scale.stderr.contains(#"deployments.apps "vllm" is forbidden: User "system:serviceaccount:llm:drift" cannot patch resource "deployments/scale" in API group "apps" in the namespace "llm""#),
+        scale.stderr.contains(
+          #"deployments.apps "vllm" is forbidden: User "system:serviceaccount:llm:drift" cannot patch resource "deployments/scale" in API group "apps" in the namespace "llm""#
+        ),
         "\(scale.output)")
       let impersonate = try await drift("get", "pods", "--as=someone")
       #expect(
-        impersonate.stderr.contains(#"users "someone" is forbidden: User "system:serviceaccount:llm:drift" cannot impersonate resource "users" in API group "" at the cluster scope"#),
+        impersonate.stderr.contains(
+          #"users "someone" is forbidden: User "system:serviceaccount:llm:drift" cannot impersonate resource "users" in API group "" at the cluster scope"#
+        ),
         "\(impersonate.output)")
 
       // One hour, the default, on the simulation's clock.
@@ -171,7 +176,9 @@ struct KubectlAuthorizationTests {
       let short = try await kubectl("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount))
       #expect(short.status == 0)
       let tooShort = try await kubectl("create", "token", "drift", "-n", "llm", "--duration=5m")
-      #expect(tooShort.stderr.contains("spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes"), "\(tooShort.output)")
+      #expect(
+        tooShort.stderr.contains("spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes"),
+        "\(tooShort.output)")
     }
   }
 }

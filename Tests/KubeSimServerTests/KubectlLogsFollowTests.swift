@@ -24,7 +24,8 @@ struct KubectlLogsFollowTests {
   }
 
   @Test func followsTheModelLoadAndEndsWhenThePodStops() async throws {
-    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, scenario: Self.scenario(), speed: 0) { server, _, kubectl in
+    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, scenario: Self.scenario(), speed: 0) {
+      server, _, kubectl in
       let sim = server.sim
       #expect(try await kubectl("apply", "-f", try kubectl.file("app.yaml", ServerFixtures.app())).status == 0)
       await sim.advance(by: .seconds(20))  // pulled at 10 s; the model load began
@@ -46,7 +47,8 @@ struct KubectlLogsFollowTests {
       _ = try await sim.delete(pod, options: DeleteOptions())
       await sim.advance(by: .seconds(5))
       #expect(try await follow.exitStatus(within: .seconds(10)) == 0, "\(follow.output)")
-      #expect(follow.output.hasSuffix("INFO:     Application shutdown complete.\nINFO:     Finished server process [1]\n"), "\(follow.output)")
+      #expect(
+        follow.output.hasSuffix("INFO:     Application shutdown complete.\nINFO:     Finished server process [1]\n"), "\(follow.output)")
       let lines = follow.output.split(separator: "\n")
       #expect(Set(lines).count == lines.count, "no line twice")
       #expect(try await eventually { await sim.openLogFollows == 0 })
@@ -54,7 +56,8 @@ struct KubectlLogsFollowTests {
   }
 
   @Test func endsWithTheTracebackOfACrash() async throws {
-    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, scenario: Self.scenario(), speed: 0) { server, _, kubectl in
+    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, scenario: Self.scenario(), speed: 0) {
+      server, _, kubectl in
       let sim = server.sim
       let manifest = try kubectl.file("app.yaml", ServerFixtures.app(image: "vllm/vllm-openai:v0.6.0-crash"))
       #expect(try await kubectl("apply", "-f", manifest).status == 0)
@@ -67,7 +70,8 @@ struct KubectlLogsFollowTests {
       #expect(try await follow.exitStatus(within: .seconds(10)) == 0, "\(follow.output)")
       let last = follow.output.split(separator: "\n").last.map(String.init) ?? ""
       // Timestamps on virtual time: the run began at 10 s and crashed 150 s later.
-      #expect(last == "2026-01-01T00:02:40.000000000Z RuntimeError: CUDA error: an illegal memory access was encountered", "\(follow.output)")
+      #expect(
+        last == "2026-01-01T00:02:40.000000000Z RuntimeError: CUDA error: an illegal memory access was encountered", "\(follow.output)")
       // Restarting after the back-off, the container is followed afresh.
       let previous = try await kubectl("logs", "--previous", pod.name)
       #expect(previous.stdout.hasSuffix("RuntimeError: CUDA error: an illegal memory access was encountered\n"), "\(previous.output)")

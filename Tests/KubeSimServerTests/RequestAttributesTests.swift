@@ -1,7 +1,8 @@
-@testable import KubeSimServer
 import Kube
 import KubeSim
 import Testing
+
+@testable import KubeSimServer
 
 /// The authorizer's view of a request, derived as kube-apiserver's RequestInfoFactory derives
 /// it (staging/src/k8s.io/apiserver/pkg/endpoints/request/requestinfo.go).
@@ -27,19 +28,31 @@ struct RequestAttributesTests {
     Case(method: "GET", uri: "/api/v1/namespaces/llm/pods?watch=true&resourceVersion=5", verb: "watch", namespace: "llm", resource: "pods"),
     Case(method: "GET", uri: "/api/v1/namespaces/llm/pods?watch=1", verb: "watch", namespace: "llm", resource: "pods"),
     Case(method: "GET", uri: "/api/v1/namespaces/llm/pods/p", verb: "get", namespace: "llm", resource: "pods", name: "p"),
-    Case(method: "GET", uri: "/api/v1/namespaces/llm/pods/p/log?follow=true", verb: "get", namespace: "llm", resource: "pods", subresource: "log", name: "p"),
-    Case(method: "GET", uri: "/api/v1/namespaces/llm/pods?fieldSelector=metadata.name%3Dp&watch=true", verb: "watch", namespace: "llm", resource: "pods", name: "p"),
+    Case(
+      method: "GET", uri: "/api/v1/namespaces/llm/pods/p/log?follow=true", verb: "get", namespace: "llm", resource: "pods",
+      subresource: "log", name: "p"),
+    Case(
+      method: "GET", uri: "/api/v1/namespaces/llm/pods?fieldSelector=metadata.name%3Dp&watch=true", verb: "watch", namespace: "llm",
+      resource: "pods", name: "p"),
     Case(method: "GET", uri: "/api/v1/pods", verb: "list", resource: "pods"),
-    Case(method: "POST", uri: "/apis/apps/v1/namespaces/llm/deployments", verb: "create", group: "apps", namespace: "llm", resource: "deployments"),
-    Case(method: "PUT", uri: "/apis/apps/v1/namespaces/llm/deployments/vllm/scale", verb: "update", group: "apps", namespace: "llm", resource: "deployments", subresource: "scale", name: "vllm"),
+    Case(
+      method: "POST", uri: "/apis/apps/v1/namespaces/llm/deployments", verb: "create", group: "apps", namespace: "llm",
+      resource: "deployments"),
+    Case(
+      method: "PUT", uri: "/apis/apps/v1/namespaces/llm/deployments/vllm/scale", verb: "update", group: "apps", namespace: "llm",
+      resource: "deployments", subresource: "scale", name: "vllm"),
     Case(method: "PATCH", uri: "/api/v1/nodes/gpu-1", verb: "patch", resource: "nodes", name: "gpu-1"),
     Case(method: "DELETE", uri: "/api/v1/namespaces/llm/configmaps", verb: "deletecollection", namespace: "llm", resource: "configmaps"),
     Case(method: "DELETE", uri: "/api/v1/namespaces/llm/configmaps/c", verb: "delete", namespace: "llm", resource: "configmaps", name: "c"),
     // A namespace is in its own namespace; its status and finalize are its subresources.
     Case(method: "GET", uri: "/api/v1/namespaces/llm", verb: "get", namespace: "llm", resource: "namespaces", name: "llm"),
-    Case(method: "PUT", uri: "/api/v1/namespaces/llm/finalize", verb: "update", namespace: "llm", resource: "namespaces", subresource: "finalize", name: "llm"),
+    Case(
+      method: "PUT", uri: "/api/v1/namespaces/llm/finalize", verb: "update", namespace: "llm", resource: "namespaces",
+      subresource: "finalize", name: "llm"),
     Case(method: "GET", uri: "/api/v1/namespaces", verb: "list", resource: "namespaces"),
-    Case(method: "POST", uri: "/api/v1/namespaces/llm/serviceaccounts/drift/token", verb: "create", namespace: "llm", resource: "serviceaccounts", subresource: "token", name: "drift"),
+    Case(
+      method: "POST", uri: "/api/v1/namespaces/llm/serviceaccounts/drift/token", verb: "create", namespace: "llm",
+      resource: "serviceaccounts", subresource: "token", name: "drift"),
     Case(method: "GET", uri: "/api/v1/watch/namespaces/llm/pods", verb: "watch", namespace: "llm", resource: "pods"),
     Case(method: "GET", uri: "/version", verb: "get", path: "/version"),
     Case(method: "GET", uri: "/api", verb: "get", path: "/api"),
@@ -66,22 +79,33 @@ struct RequestAttributesTests {
   }
 
   @Test func forbiddenStatusIsUpstreams() {
-    let list = RequestAttributes.of(APIRequest(method: "GET", uri: "/apis/apps/v1/namespaces/llm/deployments", headers: [], body: []), user: UserInfo(name: "system:serviceaccount:llm:drift"))
+    let list = RequestAttributes.of(
+      APIRequest(method: "GET", uri: "/apis/apps/v1/namespaces/llm/deployments", headers: [], body: []),
+      user: UserInfo(name: "system:serviceaccount:llm:drift"))
     let status = Authorization.forbidden(list, reason: "")
     #expect(status.code == 403)
-    #expect(status.message == #"deployments.apps is forbidden: User "system:serviceaccount:llm:drift" cannot list resource "deployments" in API group "apps" in the namespace "llm""#)
+    #expect(
+      status.message
+        == #"deployments.apps is forbidden: User "system:serviceaccount:llm:drift" cannot list resource "deployments" in API group "apps" in the namespace "llm""#
+    )
     #expect(status.details == StatusDetails(group: "apps", kind: "deployments"))
     let path = RequestAttributes.of(APIRequest(method: "GET", uri: "/metrics", headers: [], body: []), user: Self.user)
     #expect(Authorization.forbidden(path, reason: "").message == #"forbidden: User "alice" cannot get path "/metrics""#)
-    let named = RequestAttributes.of(APIRequest(method: "GET", uri: "/api/v1/namespaces/llm/secrets/s", headers: [], body: []), user: Self.user)
-    #expect(Authorization.forbidden(named, reason: "RBAC: role.rbac.authorization.k8s.io \"r\" not found").message
-      == #"secrets "s" is forbidden: User "alice" cannot get resource "secrets" in API group "" in the namespace "llm": RBAC: role.rbac.authorization.k8s.io "r" not found"#)
+    let named = RequestAttributes.of(
+      APIRequest(method: "GET", uri: "/api/v1/namespaces/llm/secrets/s", headers: [], body: []), user: Self.user)
+    #expect(
+      Authorization.forbidden(named, reason: "RBAC: role.rbac.authorization.k8s.io \"r\" not found").message
+        == #"secrets "s" is forbidden: User "alice" cannot get resource "secrets" in API group "" in the namespace "llm": RBAC: role.rbac.authorization.k8s.io "r" not found"#
+    )
   }
 
   @Test func impersonationTargetsFollowTheHeaders() throws {
     let request = APIRequest(
       method: "GET", uri: "/api/v1/pods",
-      headers: [("Impersonate-User", "system:serviceaccount:llm:drift"), ("Impersonate-Group", "a"), ("Impersonate-Group", "b"), ("Impersonate-Uid", "u-1")], body: [])
+      headers: [
+        ("Impersonate-User", "system:serviceaccount:llm:drift"), ("Impersonate-Group", "a"), ("Impersonate-Group", "b"),
+        ("Impersonate-Uid", "u-1"),
+      ], body: [])
     let targets = try Impersonation.requests(request)
     #expect(targets.map(\.kind) == ["ServiceAccount", "Group", "Group", "UID"])
     #expect(targets[0].namespace == "llm")

@@ -10,35 +10,69 @@ struct RBACAuthorizerTests {
   static let drift = UserInfo.serviceAccount(namespace: "llm", name: "drift")
   static let alice = UserInfo(name: "alice", groups: ["ml-team", UserInfo.allAuthenticated])
 
-  static func rule(_ verbs: [String], groups: [String] = [""], resources: [String] = [], names: [String] = [], urls: [String] = []) -> PolicyRule {
+  static func rule(_ verbs: [String], groups: [String] = [""], resources: [String] = [], names: [String] = [], urls: [String] = [])
+    -> PolicyRule
+  {
     PolicyRule(verbs: verbs, apiGroups: urls.isEmpty ? groups : [], resources: resources, resourceNames: names, nonResourceURLs: urls)
   }
 
-  static func request(_ verb: String, _ resource: String, group: String = "", namespace: String = "llm", subresource: String = "", name: String = "") -> AuthorizationAttributes {
-    AuthorizationAttributes(user: alice, verb: verb, namespace: namespace, apiGroup: group, resource: resource, subresource: subresource, name: name)
+  static func request(
+    _ verb: String, _ resource: String, group: String = "", namespace: String = "llm", subresource: String = "", name: String = ""
+  ) -> AuthorizationAttributes {
+    AuthorizationAttributes(
+      user: alice, verb: verb, namespace: namespace, apiGroup: group, resource: resource, subresource: subresource, name: name)
   }
 
   static let ruleCases: [(String, PolicyRule, AuthorizationAttributes, Bool)] = [
-    ("exact verb, group, resource", rule(["list"], groups: ["apps"], resources: ["deployments"]), request("list", "deployments", group: "apps"), true),
+    (
+      "exact verb, group, resource", rule(["list"], groups: ["apps"], resources: ["deployments"]),
+      request("list", "deployments", group: "apps"), true
+    ),
     ("another verb", rule(["list"], groups: ["apps"], resources: ["deployments"]), request("delete", "deployments", group: "apps"), false),
-    ("another group", rule(["list"], groups: ["apps"], resources: ["deployments"]), request("list", "deployments", group: "extensions"), false),
-    ("any verb", rule(["*"], groups: ["apps"], resources: ["deployments"]), request("deletecollection", "deployments", group: "apps"), true),
+    (
+      "another group", rule(["list"], groups: ["apps"], resources: ["deployments"]), request("list", "deployments", group: "extensions"),
+      false
+    ),
+    (
+      "any verb", rule(["*"], groups: ["apps"], resources: ["deployments"]), request("deletecollection", "deployments", group: "apps"), true
+    ),
     ("any group", rule(["get"], groups: ["*"], resources: ["deployments"]), request("get", "deployments", group: "apps"), true),
     ("any resource", rule(["get"], groups: [""], resources: ["*"]), request("get", "pods", subresource: "log"), true),
     ("a resource does not grant its subresource", rule(["get"], resources: ["pods"]), request("get", "pods", subresource: "log"), false),
     ("resource/subresource", rule(["get"], resources: ["pods/log"]), request("get", "pods", subresource: "log"), true),
     ("a subresource does not grant the resource", rule(["get"], resources: ["pods/log"]), request("get", "pods"), false),
-    ("*/subresource", rule(["update"], groups: ["*"], resources: ["*/scale"]), request("update", "deployments", group: "apps", subresource: "scale"), true),
-    ("*/subresource is not another subresource", rule(["update"], groups: ["*"], resources: ["*/scale"]), request("update", "deployments", group: "apps", subresource: "status"), false),
-    ("resourceNames match the name", rule(["get"], resources: ["configmaps"], names: ["model"]), request("get", "configmaps", name: "model"), true),
-    ("resourceNames exclude other names", rule(["get"], resources: ["configmaps"], names: ["model"]), request("get", "configmaps", name: "other"), false),
-    ("resourceNames exclude unnamed lists", rule(["list"], resources: ["configmaps"], names: ["model"]), request("list", "configmaps"), false),
+    (
+      "*/subresource", rule(["update"], groups: ["*"], resources: ["*/scale"]),
+      request("update", "deployments", group: "apps", subresource: "scale"), true
+    ),
+    (
+      "*/subresource is not another subresource", rule(["update"], groups: ["*"], resources: ["*/scale"]),
+      request("update", "deployments", group: "apps", subresource: "status"), false
+    ),
+    (
+      "resourceNames match the name", rule(["get"], resources: ["configmaps"], names: ["model"]),
+      request("get", "configmaps", name: "model"), true
+    ),
+    (
+      "resourceNames exclude other names", rule(["get"], resources: ["configmaps"], names: ["model"]),
+      request("get", "configmaps", name: "other"), false
+    ),
+    (
+      "resourceNames exclude unnamed lists", rule(["list"], resources: ["configmaps"], names: ["model"]), request("list", "configmaps"),
+      false
+    ),
     ("a URL rule does not grant resources", rule(["get"], urls: ["*"]), request("get", "pods"), false),
     ("exact URL", rule(["get"], urls: ["/version"]), AuthorizationAttributes(user: alice, verb: "get", path: "/version"), true),
     ("URL prefix", rule(["get"], urls: ["/apis/*"]), AuthorizationAttributes(user: alice, verb: "get", path: "/apis/apps/v1"), true),
-    ("URL prefix needs the slash", rule(["get"], urls: ["/apis/*"]), AuthorizationAttributes(user: alice, verb: "get", path: "/apis"), false),
+    (
+      "URL prefix needs the slash", rule(["get"], urls: ["/apis/*"]), AuthorizationAttributes(user: alice, verb: "get", path: "/apis"),
+      false
+    ),
     ("any URL", rule(["*"], urls: ["*"]), AuthorizationAttributes(user: alice, verb: "post", path: "/metrics"), true),
-    ("a resource rule grants no URL", rule(["*"], groups: ["*"], resources: ["*"]), AuthorizationAttributes(user: alice, verb: "get", path: "/version"), false),
+    (
+      "a resource rule grants no URL", rule(["*"], groups: ["*"], resources: ["*"]),
+      AuthorizationAttributes(user: alice, verb: "get", path: "/version"), false
+    ),
   ]
 
   @Test(arguments: ruleCases.indices) func ruleMatching(_ index: Int) {
@@ -67,7 +101,9 @@ struct RBACAuthorizerTests {
   @Test func aRoleBindingGrantsItsRoleInItsNamespaceOnly() {
     let authorizer = RBACAuthorizer(
       clusterRoles: [], roles: [Self.role("reader", namespace: "llm", [Self.readDeployments])], clusterRoleBindings: [],
-      roleBindings: [Self.binding("drift-reads", namespace: "llm", role: ("Role", "reader"), subjects: [["kind": "ServiceAccount", "name": "drift"]])])
+      roleBindings: [
+        Self.binding("drift-reads", namespace: "llm", role: ("Role", "reader"), subjects: [["kind": "ServiceAccount", "name": "drift"]])
+      ])
     var request = AuthorizationAttributes(user: Self.drift, verb: "list", namespace: "llm", apiGroup: "apps", resource: "deployments")
     #expect(
       authorizer.authorize(request)
@@ -81,7 +117,9 @@ struct RBACAuthorizerTests {
   @Test func aRoleBindingToAClusterRoleGrantsItInTheBindingsNamespace() {
     let authorizer = RBACAuthorizer(
       clusterRoles: [Self.role("view", [Self.readDeployments])], roles: [], clusterRoleBindings: [],
-      roleBindings: [Self.binding("team-view", namespace: "llm", role: ("ClusterRole", "view"), subjects: [["kind": "Group", "name": "ml-team"]])])
+      roleBindings: [
+        Self.binding("team-view", namespace: "llm", role: ("ClusterRole", "view"), subjects: [["kind": "Group", "name": "ml-team"]])
+      ])
     #expect(authorizer.authorize(Self.request("get", "deployments", group: "apps")).isAllowed)
     #expect(!authorizer.authorize(Self.request("get", "deployments", group: "apps", namespace: "prod")).isAllowed)
   }
@@ -90,7 +128,9 @@ struct RBACAuthorizerTests {
     let authorizer = RBACAuthorizer(
       clusterRoles: [Self.role("view", [Self.readDeployments])], roles: [Self.role("reader", namespace: "llm", [Self.readDeployments])],
       clusterRoleBindings: [Self.binding("alice-views", role: ("ClusterRole", "view"), subjects: [["kind": "User", "name": "alice"]])],
-      roleBindings: [Self.binding("alice-reads", namespace: "llm", role: ("Role", "reader"), subjects: [["kind": "User", "name": "alice"]])])
+      roleBindings: [
+        Self.binding("alice-reads", namespace: "llm", role: ("Role", "reader"), subjects: [["kind": "User", "name": "alice"]])
+      ])
     #expect(
       authorizer.authorize(Self.request("watch", "deployments", group: "apps"))
         == .allow(reason: #"RBAC: allowed by ClusterRoleBinding "alice-views" of ClusterRole "view" to User "alice""#))
@@ -112,7 +152,8 @@ struct RBACAuthorizerTests {
     #expect(allowed(["kind": "Group", "name": "system:serviceaccounts:llm"], Self.drift))
     #expect(allowed(["kind": "ServiceAccount", "name": "drift", "namespace": "llm"], Self.drift))
     #expect(!allowed(["kind": "ServiceAccount", "name": "drift"], Self.drift), "a ClusterRoleBinding's service account needs a namespace")
-    #expect(allowed(["kind": "ServiceAccount", "name": "drift"], Self.drift, bindingNamespace: "llm"), "a RoleBinding's defaults to its own")
+    #expect(
+      allowed(["kind": "ServiceAccount", "name": "drift"], Self.drift, bindingNamespace: "llm"), "a RoleBinding's defaults to its own")
     #expect(!allowed(["kind": "ServiceAccount", "name": "drift", "namespace": "prod"], Self.drift, bindingNamespace: "llm"))
     #expect(!allowed(["kind": "User", "name": .string(Self.drift.name), "namespace": "llm"], Self.alice))
   }
@@ -127,7 +168,9 @@ struct RBACAuthorizerTests {
       ])
     #expect(
       authorizer.authorize(Self.request("get", "pods"))
-        == .noOpinion(reason: #"RBAC: [clusterrole.rbac.authorization.k8s.io "removed" not found, role.rbac.authorization.k8s.io "missing" not found]"#))
+        == .noOpinion(
+          reason: #"RBAC: [clusterrole.rbac.authorization.k8s.io "removed" not found, role.rbac.authorization.k8s.io "missing" not found]"#)
+    )
     let rules = authorizer.rules(for: Self.alice, namespace: "default")
     #expect(rules.rules.isEmpty)
     #expect(rules.evaluationError == #"clusterrole.rbac.authorization.k8s.io "removed" not found"#)
@@ -137,21 +180,31 @@ struct RBACAuthorizerTests {
     let urls = Self.rule(["get"], urls: ["/version"])
     let authorizer = RBACAuthorizer(
       clusterRoles: [Self.role("discovery", [urls])], roles: [Self.role("reader", namespace: "llm", [Self.readDeployments])],
-      clusterRoleBindings: [Self.binding("everyone", role: ("ClusterRole", "discovery"), subjects: [["kind": "Group", "name": .string(UserInfo.allAuthenticated)]])],
-      roleBindings: [Self.binding("drift-reads", namespace: "llm", role: ("Role", "reader"), subjects: [["kind": "ServiceAccount", "name": "drift"]])])
+      clusterRoleBindings: [
+        Self.binding(
+          "everyone", role: ("ClusterRole", "discovery"), subjects: [["kind": "Group", "name": .string(UserInfo.allAuthenticated)]])
+      ],
+      roleBindings: [
+        Self.binding("drift-reads", namespace: "llm", role: ("Role", "reader"), subjects: [["kind": "ServiceAccount", "name": "drift"]])
+      ])
     #expect(authorizer.rules(for: Self.drift, namespace: "llm").rules == [urls, Self.readDeployments])
     #expect(authorizer.rules(for: Self.drift, namespace: "prod").rules == [urls])
   }
 
   @Test func forbiddenMessagesAreUpstreams() {
     let list = AuthorizationAttributes(user: Self.drift, verb: "list", namespace: "llm", apiGroup: "apps", resource: "deployments")
-    #expect(list.forbiddenMessage == #"User "system:serviceaccount:llm:drift" cannot list resource "deployments" in API group "apps" in the namespace "llm""#)
+    #expect(
+      list.forbiddenMessage
+        == #"User "system:serviceaccount:llm:drift" cannot list resource "deployments" in API group "apps" in the namespace "llm""#)
     let nodes = AuthorizationAttributes(user: Self.alice, verb: "patch", apiGroup: "", resource: "nodes", name: "gpu-1")
     #expect(nodes.forbiddenMessage == #"User "alice" cannot patch resource "nodes" in API group "" at the cluster scope"#)
     let log = AuthorizationAttributes(user: Self.alice, verb: "get", namespace: "llm", resource: "pods", subresource: "log", name: "p")
     #expect(log.forbiddenMessage == #"User "alice" cannot get resource "pods/log" in API group "" in the namespace "llm""#)
-    #expect(AuthorizationAttributes(user: Self.alice, verb: "get", path: "/metrics").forbiddenMessage == #"User "alice" cannot get path "/metrics""#)
-    #expect(AuthorizationAttributes(user: UserInfo(name: "a\"b"), verb: "get", path: "/").forbiddenMessage == #"User "a\"b" cannot get path "/""#)
+    #expect(
+      AuthorizationAttributes(user: Self.alice, verb: "get", path: "/metrics").forbiddenMessage
+        == #"User "alice" cannot get path "/metrics""#)
+    #expect(
+      AuthorizationAttributes(user: UserInfo(name: "a\"b"), verb: "get", path: "/").forbiddenMessage == #"User "a\"b" cannot get path "/""#)
   }
 
   @Test func serviceAccountNames() {

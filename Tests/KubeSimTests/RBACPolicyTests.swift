@@ -20,7 +20,11 @@ struct RBACPolicyTests {
     #expect(view.labels["kubernetes.io/bootstrapping"] == "rbac-defaults")
     #expect(view.annotations["rbac.authorization.kubernetes.io/autoupdate"] == "true")
     let viewRules = (view["rules"]?.arrayValue ?? []).map(PolicyRule.init)
-    #expect(viewRules.contains(PolicyRule(verbs: ["get", "list", "watch"], apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers", "horizontalpodautoscalers/status"])))
+    #expect(
+      viewRules.contains(
+        PolicyRule(
+          verbs: ["get", "list", "watch"], apiGroups: ["autoscaling"],
+          resources: ["horizontalpodautoscalers", "horizontalpodautoscalers/status"])))
     let editRules = (edit["rules"]?.arrayValue ?? []).map(PolicyRule.init)
     // edit = system:aggregate-to-edit + view; admin = edit + system:aggregate-to-admin.
     #expect(editRules.count > viewRules.count)
@@ -28,7 +32,8 @@ struct RBACPolicyTests {
     let adminRules = (admin["rules"]?.arrayValue ?? []).map(PolicyRule.init)
     #expect(editRules.allSatisfy(adminRules.contains))
     #expect(adminRules.contains { $0.resources == ["rolebindings", "roles"] })
-    #expect(view[path: ["metadata", "managedFields"]]?.arrayValue?.contains { $0["manager"] == "clusterrole-aggregation-controller" } == true)
+    #expect(
+      view[path: ["metadata", "managedFields"]]?.arrayValue?.contains { $0["manager"] == "clusterrole-aggregation-controller" } == true)
 
     let drift = UserInfo.serviceAccount(namespace: "llm", name: "drift")
     let list = AuthorizationAttributes(user: drift, verb: "list", namespace: "llm", apiGroup: "apps", resource: "deployments")
@@ -44,7 +49,10 @@ struct RBACPolicyTests {
     #expect(await !sim.authorize(delete).isAllowed)
     // Discovery for every authenticated user, and everything for system:masters.
     #expect(await sim.authorize(AuthorizationAttributes(user: drift, verb: "get", path: "/apis/apps/v1")).isAllowed)
-    #expect(await sim.authorize(AuthorizationAttributes(user: UserInfo(name: "root", groups: ["system:masters"]), verb: "delete", resource: "nodes")).isAllowed)
+    #expect(
+      await sim.authorize(
+        AuthorizationAttributes(user: UserInfo(name: "root", groups: ["system:masters"]), verb: "delete", resource: "nodes")
+      ).isAllowed)
 
     // A role a CRD's author labels joins view at once.
     _ = try await sim.create(
@@ -81,12 +89,18 @@ struct RBACPolicyTests {
     ),
     (
       "a rule without verbs",
-      ["apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": ["name": "r", "namespace": "llm"], "rules": [["apiGroups": [""], "resources": ["pods"]]]],
+      [
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": ["name": "r", "namespace": "llm"],
+        "rules": [["apiGroups": [""], "resources": ["pods"]]],
+      ],
       #"Role.rbac.authorization.k8s.io "r" is invalid: rules[0].verbs: Required value: verbs must contain at least one value"#
     ),
     (
       "a namespaced rule on a URL",
-      ["apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": ["name": "r", "namespace": "llm"], "rules": [["nonResourceURLs": ["/x"], "verbs": ["get"]]]],
+      [
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": ["name": "r", "namespace": "llm"],
+        "rules": [["nonResourceURLs": ["/x"], "verbs": ["get"]]],
+      ],
       #"Role.rbac.authorization.k8s.io "r" is invalid: rules[0].nonResourceURLs: Invalid value: []string{"/x"}: namespaced rules cannot apply to non-resource URLs"#
     ),
     (
@@ -123,7 +137,8 @@ struct RBACPolicyTests {
     let created = try await sim.create(
       [
         "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": ["name": "b", "namespace": "llm"],
-        "roleRef": ["kind": "ClusterRole", "name": "view"], "subjects": [["kind": "User", "name": "alice"], ["kind": "ServiceAccount", "name": "drift"]],
+        "roleRef": ["kind": "ClusterRole", "name": "view"],
+        "subjects": [["kind": "User", "name": "alice"], ["kind": "ServiceAccount", "name": "drift"]],
       ], options: WriteOptions())
     #expect(created[path: ["roleRef", "apiGroup"]] == "rbac.authorization.k8s.io")
     #expect(created["subjects"]?.arrayValue?.map { $0["apiGroup"] } == ["rbac.authorization.k8s.io", nil])
@@ -133,17 +148,22 @@ struct RBACPolicyTests {
     do {
       _ = try await sim.update(changed, subresource: nil, options: WriteOptions())
     } catch {
-      #expect(error.description.hasSuffix("roleRef: Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"ClusterRole\", Name:\"edit\"}: cannot change roleRef"))
+      #expect(
+        error.description.hasSuffix(
+          "roleRef: Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"ClusterRole\", Name:\"edit\"}: cannot change roleRef"
+        ))
     }
   }
 
   static let serviceAccount: Value = ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "drift", "namespace": "llm"]]
-  static let serviceAccountID = ResourceID(gvk: GroupVersionKind(group: "", version: "v1", kind: "ServiceAccount"), namespace: "llm", name: "drift")
+  static let serviceAccountID = ResourceID(
+    gvk: GroupVersionKind(group: "", version: "v1", kind: "ServiceAccount"), namespace: "llm", name: "drift")
 
   @Test func tokensExpireOnVirtualTimeAndDieWithTheirAccount() async throws {
     let sim = KubeSim(scenario: SimFixtures.gpuScenario())
     _ = try await sim.create(Self.serviceAccount, options: WriteOptions())
-    let answer = try await sim.requestToken(for: Self.serviceAccountID, request: ["spec": ["expirationSeconds": 1200]], digest: "d1", id: "j1")
+    let answer = try await sim.requestToken(
+      for: Self.serviceAccountID, request: ["spec": ["expirationSeconds": 1200]], digest: "d1", id: "j1")
     #expect(answer[path: ["spec", "expirationSeconds"]] == 1200)
     #expect(answer[path: ["spec", "audiences"]] == ["https://kubernetes.default.svc.cluster.local"])
     #expect(answer[path: ["status", "expirationTimestamp"]] == .string(SimInstant.zero.advanced(by: .seconds(1200)).rfc3339))
@@ -175,11 +195,15 @@ struct RBACPolicyTests {
       _ = try await sim.requestToken(for: Self.serviceAccountID, request: ["spec": ["expirationSeconds": 60]], digest: "d", id: "j")
       Issue.record("a one-minute token was issued")
     } catch {
-      #expect(error.description == #"TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes"#)
+      #expect(
+        error.description
+          == #"TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes"#
+      )
     }
     do {
       _ = try await sim.requestToken(
-        for: Self.serviceAccountID, request: ["spec": ["boundObjectRef": ["kind": "Deployment", "apiVersion": "apps/v1", "name": "x"]]], digest: "d", id: "j")
+        for: Self.serviceAccountID, request: ["spec": ["boundObjectRef": ["kind": "Deployment", "apiVersion": "apps/v1", "name": "x"]]],
+        digest: "d", id: "j")
       Issue.record("bound to a Deployment")
     } catch {
       #expect(error.description == "cannot bind token to object of type apps/v1, Kind=Deployment")

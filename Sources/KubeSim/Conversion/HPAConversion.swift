@@ -39,7 +39,9 @@ public enum HPAConversion {
 
     let status = v1["status"] ?? [:]
     var newStatus: Value = [:]
-    for key in ["observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas"] { if let value = status[key] { newStatus[key] = value } }
+    for key in ["observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas"] {
+      if let value = status[key] { newStatus[key] = value }
+    }
     if let cpu = status["currentCPUUtilizationPercentage"]?.intValue {
       newStatus["currentMetrics"] = [["type": "Resource", "resource": ["name": "cpu", "current": ["averageUtilization": .int(cpu)]]]]
     }
@@ -82,13 +84,17 @@ public enum HPAConversion {
       ]
     }
     if let source = v1["pods"] {
-      out["pods"] = ["metric": identifier(source["metricName"], source["selector"]), "target": target("AverageValue", averageValue: source["targetAverageValue"])]
+      out["pods"] = [
+        "metric": identifier(source["metricName"], source["selector"]),
+        "target": target("AverageValue", averageValue: source["targetAverageValue"]),
+      ]
     }
     for key in ["resource", "containerResource"] {
       guard let source = v1[key] else { continue }
       let utilization = source["targetAverageUtilization"]
       var converted: Value = ["name": source["name"] ?? ""]
-      converted["target"] = target(utilization == nil ? "AverageValue" : "Utilization", averageValue: source["targetAverageValue"], averageUtilization: utilization)
+      converted["target"] = target(
+        utilization == nil ? "AverageValue" : "Utilization", averageValue: source["targetAverageValue"], averageUtilization: utilization)
       if let container = source["container"] { converted["container"] = container }
       out[key] = converted
     }
@@ -112,7 +118,9 @@ public enum HPAConversion {
       ]
     }
     if let source = v1["pods"] {
-      out["pods"] = ["metric": identifier(source["metricName"], source["selector"]), "current": current(averageValue: source["currentAverageValue"])]
+      out["pods"] = [
+        "metric": identifier(source["metricName"], source["selector"]), "current": current(averageValue: source["currentAverageValue"]),
+      ]
     }
     for key in ["resource", "containerResource"] {
       guard let source = v1[key] else { continue }
@@ -163,7 +171,9 @@ public enum HPAConversion {
     let metrics = spec["metrics"]?.arrayValue ?? []
     var newSpec: Value = [:]
     for key in ["scaleTargetRef", "minReplicas", "maxReplicas"] { if let value = spec[key] { newSpec[key] = value } }
-    if let cpu = metrics.first(where: isCPUUtilization) { newSpec["targetCPUUtilizationPercentage"] = cpu[path: ["resource", "target", "averageUtilization"]] }
+    if let cpu = metrics.first(where: isCPUUtilization) {
+      newSpec["targetCPUUtilizationPercentage"] = cpu[path: ["resource", "target", "averageUtilization"]]
+    }
     out["spec"] = newSpec
     let other = metrics.filter { !isCPUUtilization($0) }.map(metricSpecToV1)
     if !other.isEmpty { annotations[metricsAnnotation] = .string(JSON.string(.array(other))) }
@@ -182,7 +192,9 @@ public enum HPAConversion {
       newStatus["currentCPUUtilizationPercentage"] = utilization
     }
     if !current.isEmpty { annotations[currentMetricsAnnotation] = .string(JSON.string(.array(current.map(metricStatusToV1)))) }
-    if let conditions = status["conditions"]?.arrayValue, !conditions.isEmpty { annotations[conditionsAnnotation] = .string(JSON.string(.array(conditions))) }
+    if let conditions = status["conditions"]?.arrayValue, !conditions.isEmpty {
+      annotations[conditionsAnnotation] = .string(JSON.string(.array(conditions)))
+    }
     out["status"] = newStatus
     out[path: ["metadata", "annotations"]] = annotations.isEmpty ? Value?.none : .object(annotations)
     return out
@@ -203,7 +215,9 @@ public enum HPAConversion {
       out["object"] = converted
     }
     if let source = v2["pods"] {
-      var converted: Value = ["metricName": source[path: ["metric", "name"]] ?? "", "targetAverageValue": source[path: ["target", "averageValue"]] ?? "0"]
+      var converted: Value = [
+        "metricName": source[path: ["metric", "name"]] ?? "", "targetAverageValue": source[path: ["target", "averageValue"]] ?? "0",
+      ]
       if let selector = source[path: ["metric", "selector"]] { converted["selector"] = selector }
       out["pods"] = converted
     }
@@ -237,7 +251,9 @@ public enum HPAConversion {
       out["object"] = converted
     }
     if let source = v2["pods"] {
-      var converted: Value = ["metricName": source[path: ["metric", "name"]] ?? "", "currentAverageValue": source[path: ["current", "averageValue"]] ?? "0"]
+      var converted: Value = [
+        "metricName": source[path: ["metric", "name"]] ?? "", "currentAverageValue": source[path: ["current", "averageValue"]] ?? "0",
+      ]
       if let selector = source[path: ["metric", "selector"]] { converted["selector"] = selector }
       out["pods"] = converted
     }

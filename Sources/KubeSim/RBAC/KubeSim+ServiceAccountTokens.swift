@@ -17,10 +17,15 @@ extension KubeSim {
     let seconds = spec["expirationSeconds"]?.intValue ?? ServiceAccountToken.defaultExpirationSeconds
     var causes: [StatusCause] = []
     if seconds < 600 {
-      causes.append(StatusCause(type: "FieldValueInvalid", field: "spec.expirationSeconds", message: "Invalid value: \(seconds): may not specify a duration less than 10 minutes"))
+      causes.append(
+        StatusCause(
+          type: "FieldValueInvalid", field: "spec.expirationSeconds",
+          message: "Invalid value: \(seconds): may not specify a duration less than 10 minutes"))
     }
     if seconds > Int64(UInt32.max) {
-      causes.append(StatusCause(type: "FieldValueTooLong", field: "spec.expirationSeconds", message: "Too long: may not be more than \(UInt32.max) bytes"))
+      causes.append(
+        StatusCause(
+          type: "FieldValueTooLong", field: "spec.expirationSeconds", message: "Too long: may not be more than \(UInt32.max) bytes"))
     }
     if !causes.isEmpty { throw KubeError.invalid(kind: "TokenRequest", group: "authentication.k8s.io", name: "", causes: causes) }
     var audiences = (spec["audiences"]?.arrayValue ?? []).compactMap(\.stringValue)
@@ -52,7 +57,9 @@ extension KubeSim {
     guard let account = cluster.api.store.get(accountID), account.uid == token.serviceAccountUID, !account.isTerminating else { return nil }
     var extra: [String: [String]] = ["authentication.kubernetes.io/credential-id": ["JTI=\(token.id)"]]
     if let bound = token.boundObject {
-      let id = ResourceID(gvk: GroupVersionKind(group: "", version: "v1", kind: bound.kind), namespace: bound.kind == "Node" ? nil : token.namespace, name: bound.name)
+      let id = ResourceID(
+        gvk: GroupVersionKind(group: "", version: "v1", kind: bound.kind), namespace: bound.kind == "Node" ? nil : token.namespace,
+        name: bound.name)
       guard let object = cluster.api.store.get(id), object.uid == bound.uid, !object.isTerminating else { return nil }
       if bound.kind == "Pod" {
         extra["authentication.kubernetes.io/pod-name"] = [bound.name]
@@ -64,7 +71,9 @@ extension KubeSim {
 
   /// upstream's checks of a TokenRequest's boundObjectRef: a Pod of this service account, a
   /// Secret or a Node that exists (with the uid given, if any).
-  private func boundObject(_ reference: Value?, namespace: String, serviceAccount: String) throws(KubeError) -> ServiceAccountToken.BoundObject? {
+  private func boundObject(_ reference: Value?, namespace: String, serviceAccount: String) throws(KubeError) -> ServiceAccountToken
+    .BoundObject?
+  {
     guard let reference, let kind = reference["kind"]?.stringValue, !kind.isEmpty else { return nil }
     let apiVersion = reference["apiVersion"]?.stringValue ?? ""
     let gvk = GroupVersionKind(apiVersion: apiVersion, kind: kind)
@@ -72,13 +81,19 @@ extension KubeSim {
     guard gvk.group.isEmpty, ["Pod", "Secret", "Node"].contains(kind) else {
       throw KubeError.badRequest("cannot bind token to object of type \(gvk.group)/\(gvk.version), Kind=\(kind)")
     }
-    let object = try cluster.api.get(ResourceID(gvk: GroupVersionKind(group: "", version: "v1", kind: kind), namespace: kind == "Node" ? nil : namespace, name: name))
+    let object = try cluster.api.get(
+      ResourceID(gvk: GroupVersionKind(group: "", version: "v1", kind: kind), namespace: kind == "Node" ? nil : namespace, name: name))
     if kind == "Pod", (object[path: ["spec", "serviceAccountName"]]?.stringValue ?? "default") != serviceAccount {
-      throw KubeError.badRequest("cannot bind token for serviceaccount \(GoQuote.quoted(serviceAccount)) to pod running with different serviceaccount name.")
+      throw KubeError.badRequest(
+        "cannot bind token for serviceaccount \(GoQuote.quoted(serviceAccount)) to pod running with different serviceaccount name.")
     }
     let uid = object.uid ?? ""
     if let wanted = reference["uid"]?.stringValue, !wanted.isEmpty, wanted != uid {
-      throw KubeError.conflict(kind, group: "", name: name, message: "the UID in the bound object reference (\(wanted)) does not match the UID in record. The object might have been deleted and then recreated")
+      throw KubeError.conflict(
+        kind, group: "", name: name,
+        message:
+          "the UID in the bound object reference (\(wanted)) does not match the UID in record. The object might have been deleted and then recreated"
+      )
     }
     return ServiceAccountToken.BoundObject(kind: kind, name: name, uid: uid)
   }

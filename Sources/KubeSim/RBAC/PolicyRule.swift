@@ -11,7 +11,9 @@ public struct PolicyRule: Sendable, Hashable {
   public var resourceNames: [String]
   public var nonResourceURLs: [String]
 
-  public init(verbs: [String], apiGroups: [String] = [], resources: [String] = [], resourceNames: [String] = [], nonResourceURLs: [String] = []) {
+  public init(
+    verbs: [String], apiGroups: [String] = [], resources: [String] = [], resourceNames: [String] = [], nonResourceURLs: [String] = []
+  ) {
     self.verbs = verbs
     self.apiGroups = apiGroups
     self.resources = resources

@@ -63,7 +63,8 @@ public struct RBACAuthorizer: Sendable {
         if !visit(nil, nil, error.message) { return }
         continue
       }
-      let source = "ClusterRoleBinding \(GoQuote.quoted(binding.name ?? "")) of \(Self.describe(roleRef)) to \(Self.describe(subject, namespace: ""))"
+      let source =
+        "ClusterRoleBinding \(GoQuote.quoted(binding.name ?? "")) of \(Self.describe(roleRef)) to \(Self.describe(subject, namespace: ""))"
       for rule in rules where !visit(source, rule, nil) { return }
     }
     guard !namespace.isEmpty else { return }
@@ -79,7 +80,8 @@ public struct RBACAuthorizer: Sendable {
         continue
       }
       // Upstream names a RoleBinding "name/namespace" here, the reverse of the usual order.
-      let source = "RoleBinding \(GoQuote.quoted((binding.name ?? "") + "/" + namespace)) of \(Self.describe(roleRef)) to \(Self.describe(subject, namespace: namespace))"
+      let source =
+        "RoleBinding \(GoQuote.quoted((binding.name ?? "") + "/" + namespace)) of \(Self.describe(roleRef)) to \(Self.describe(subject, namespace: namespace))"
       for rule in rules where !visit(source, rule, nil) { return }
     }
   }

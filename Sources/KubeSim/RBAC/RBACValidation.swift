@@ -41,7 +41,9 @@ enum RBACValidation {
 
   /// ValidateRBACName (path.IsValidPathSegmentName).
   static func nameCauses(_ name: String, field: String) -> [StatusCause] {
-    if name.isEmpty { return [StatusCause(type: "FieldValueRequired", field: field, message: "Required value: name or generateName is required")] }
+    if name.isEmpty {
+      return [StatusCause(type: "FieldValueRequired", field: field, message: "Required value: name or generateName is required")]
+    }
     var reasons: [String] = []
     if name == "." || name == ".." { reasons.append("may not be '\(name)'") }
     if name.contains("/") { reasons.append("may not contain '/'") }
@@ -53,22 +55,34 @@ enum RBACValidation {
     let parsed = PolicyRule(rule)
     var causes: [StatusCause] = []
     if parsed.verbs.isEmpty {
-      causes.append(StatusCause(type: "FieldValueRequired", field: "\(field).verbs", message: "Required value: verbs must contain at least one value"))
+      causes.append(
+        StatusCause(type: "FieldValueRequired", field: "\(field).verbs", message: "Required value: verbs must contain at least one value"))
     }
     if !parsed.nonResourceURLs.isEmpty {
       if namespaced {
-        causes.append(Validation.invalid("\(field).nonResourceURLs", goList(parsed.nonResourceURLs), "namespaced rules cannot apply to non-resource URLs"))
+        causes.append(
+          Validation.invalid(
+            "\(field).nonResourceURLs", goList(parsed.nonResourceURLs), "namespaced rules cannot apply to non-resource URLs"))
       }
       if !parsed.apiGroups.isEmpty || !parsed.resources.isEmpty || !parsed.resourceNames.isEmpty {
-        causes.append(Validation.invalid("\(field).nonResourceURLs", goList(parsed.nonResourceURLs), "rules cannot apply to both regular resources and non-resource URLs"))
+        causes.append(
+          Validation.invalid(
+            "\(field).nonResourceURLs", goList(parsed.nonResourceURLs), "rules cannot apply to both regular resources and non-resource URLs"
+          ))
       }
       return causes
     }
     if parsed.apiGroups.isEmpty {
-      causes.append(StatusCause(type: "FieldValueRequired", field: "\(field).apiGroups", message: "Required value: resource rules must supply at least one api group"))
+      causes.append(
+        StatusCause(
+          type: "FieldValueRequired", field: "\(field).apiGroups",
+          message: "Required value: resource rules must supply at least one api group"))
     }
     if parsed.resources.isEmpty {
-      causes.append(StatusCause(type: "FieldValueRequired", field: "\(field).resources", message: "Required value: resource rules must supply at least one resource"))
+      causes.append(
+        StatusCause(
+          type: "FieldValueRequired", field: "\(field).resources",
+          message: "Required value: resource rules must supply at least one resource"))
     }
     return causes
   }
@@ -94,7 +108,10 @@ enum RBACValidation {
       causes += subjectCauses(subject, namespaced: namespaced, field: "subjects[\(index)]")
     }
     if let old, (old["roleRef"] ?? .null).canonical != roleRef.canonical {
-      causes.append(Validation.invalid("roleRef", "rbac.RoleRef{APIGroup:\(GoQuote.quoted(apiGroup)), Kind:\(GoQuote.quoted(kind)), Name:\(GoQuote.quoted(roleName))}", "cannot change roleRef"))
+      causes.append(
+        Validation.invalid(
+          "roleRef", "rbac.RoleRef{APIGroup:\(GoQuote.quoted(apiGroup)), Kind:\(GoQuote.quoted(kind)), Name:\(GoQuote.quoted(roleName))}",
+          "cannot change roleRef"))
     }
     return causes
   }
@@ -124,7 +141,8 @@ enum RBACValidation {
   /// field.NotSupported's text.
   static func notSupported(_ field: String, _ value: String, _ supported: [String]) -> StatusCause {
     let list = supported.map(GoQuote.quoted).joined(separator: ", ")
-    return StatusCause(type: "FieldValueNotSupported", field: field, message: "Unsupported value: \(GoQuote.quoted(value)): supported values: \(list)")
+    return StatusCause(
+      type: "FieldValueNotSupported", field: field, message: "Unsupported value: \(GoQuote.quoted(value)): supported values: \(list)")
   }
 
   /// Go's `%v` of a []string, as field.Invalid prints a list value.

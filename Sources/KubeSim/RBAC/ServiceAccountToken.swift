@@ -41,7 +41,10 @@ public struct ServiceAccountToken: Sendable, Hashable {
     return v
   }
 
-  init(namespace: String, serviceAccount: String, serviceAccountUID: String, id: String, audiences: [String], issuedAt: SimInstant, expiresAt: SimInstant, boundObject: BoundObject?) {
+  init(
+    namespace: String, serviceAccount: String, serviceAccountUID: String, id: String, audiences: [String], issuedAt: SimInstant,
+    expiresAt: SimInstant, boundObject: BoundObject?
+  ) {
     self.namespace = namespace
     self.serviceAccount = serviceAccount
     self.serviceAccountUID = serviceAccountUID

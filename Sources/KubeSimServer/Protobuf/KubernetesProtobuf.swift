@@ -29,7 +29,9 @@ enum KubernetesProtobuf {
   }
 
   /// runtime.Unknown: the type (field 1) and the object's own bytes (field 2).
-  static func envelope(_ bytes: ArraySlice<UInt8>) throws(ProtobufReader.Malformed) -> (apiVersion: String, kind: String, raw: ArraySlice<UInt8>) {
+  static func envelope(_ bytes: ArraySlice<UInt8>) throws(ProtobufReader.Malformed) -> (
+    apiVersion: String, kind: String, raw: ArraySlice<UInt8>
+  ) {
     let typeMeta = ProtobufSchema([1: ProtobufSchema.string("apiVersion"), 2: ProtobufSchema.string("kind")])
     var reader = ProtobufReader(bytes)
     var meta: Value = [:]
@@ -44,9 +46,10 @@ enum KubernetesProtobuf {
 
   static func unsupported(_ what: String) -> KubeError {
     let kinds = schemas.keys.sorted().joined(separator: ", ")
-    return .status(Status(
-      code: 415, reason: .unsupportedMediaType,
-      message: "the simulated API server decodes protobuf only for \(kinds); send \(what) as JSON or YAML"))
+    return .status(
+      Status(
+        code: 415, reason: .unsupportedMediaType,
+        message: "the simulated API server decodes protobuf only for \(kinds); send \(what) as JSON or YAML"))
   }
 
   // MARK: - Schemas (k8s.io/api …/generated.proto)
@@ -73,26 +76,35 @@ enum KubernetesProtobuf {
   static let schemas: [String: ProtobufSchema] = [
     "authentication.k8s.io/v1/TokenRequest": S([
       1: S.message("metadata", objectMeta),
-      2: S.message("spec", S([
-        1: S.strings("audiences"), 4: S.int("expirationSeconds"),
-        3: S.message("boundObjectRef", S([1: S.string("kind"), 2: S.string("apiVersion"), 3: S.string("name"), 4: S.string("uid")])),
-      ])),
+      2: S.message(
+        "spec",
+        S([
+          1: S.strings("audiences"), 4: S.int("expirationSeconds"),
+          3: S.message("boundObjectRef", S([1: S.string("kind"), 2: S.string("apiVersion"), 3: S.string("name"), 4: S.string("uid")])),
+        ])),
     ]),
     "authentication.k8s.io/v1/SelfSubjectReview": S([1: S.message("metadata", objectMeta)]),
     // What `kubectl autoscale` posts; its status is the server's to fill.
     "autoscaling/v1/HorizontalPodAutoscaler": S([
       1: S.message("metadata", objectMeta),
-      2: S.message("spec", S([
-        1: S.message("scaleTargetRef", S([1: S.string("kind"), 2: S.string("name"), 3: S.string("apiVersion")])),
-        2: S.int("minReplicas"), 3: S.int("maxReplicas"), 4: S.int("targetCPUUtilizationPercentage"),
-      ])),
+      2: S.message(
+        "spec",
+        S([
+          1: S.message("scaleTargetRef", S([1: S.string("kind"), 2: S.string("name"), 3: S.string("apiVersion")])),
+          2: S.int("minReplicas"), 3: S.int("maxReplicas"), 4: S.int("targetCPUUtilizationPercentage"),
+        ])),
     ]),
     "authorization.k8s.io/v1/SelfSubjectAccessReview": S([
       1: S.message("metadata", objectMeta),
-      2: S.message("spec", S([1: S.message("resourceAttributes", resourceAttributes), 2: S.message("nonResourceAttributes", nonResourceAttributes)])),
+      2: S.message(
+        "spec", S([1: S.message("resourceAttributes", resourceAttributes), 2: S.message("nonResourceAttributes", nonResourceAttributes)])),
     ]),
     "authorization.k8s.io/v1/SubjectAccessReview": S([1: S.message("metadata", objectMeta), 2: S.message("spec", subjectAccessReviewSpec)]),
-    "authorization.k8s.io/v1/LocalSubjectAccessReview": S([1: S.message("metadata", objectMeta), 2: S.message("spec", subjectAccessReviewSpec)]),
-    "authorization.k8s.io/v1/SelfSubjectRulesReview": S([1: S.message("metadata", objectMeta), 2: S.message("spec", S([1: S.string("namespace")]))]),
+    "authorization.k8s.io/v1/LocalSubjectAccessReview": S([
+      1: S.message("metadata", objectMeta), 2: S.message("spec", subjectAccessReviewSpec),
+    ]),
+    "authorization.k8s.io/v1/SelfSubjectRulesReview": S([
+      1: S.message("metadata", objectMeta), 2: S.message("spec", S([1: S.string("namespace")])),
+    ]),
   ]
 }
