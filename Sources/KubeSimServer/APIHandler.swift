@@ -16,6 +16,7 @@ struct APIHandler: Sendable {
   /// `serviceaccounts/token` (TokenRequest): the answer, token included.
   let tokens: @Sendable (ResourceID, Value) async throws(KubeError) -> Value
   let reviews: AccessReviews
+  let escalation: EscalationCheck
 
   func handle(_ request: APIRequest, user: UserInfo) async -> APIResponse {
     do {
@@ -102,15 +103,15 @@ struct APIHandler: Sendable {
       let object = try await api.get(try id(route, name), subresource: sub)
       return .json(status: 200, body: request.wantsTable && sub == nil ? tables.table(for: [object], of: route.info, request: request, resourceVersion: nil) : object)
     case ("POST", nil, nil):
-      return try await create(route, request)
+      return try await create(route, request, user: user)
     case ("POST", let name?, "token") where route.info.kind == "ServiceAccount":
       return .json(status: 201, body: try await tokens(try id(route, name), try body(request)))
     case ("POST", let name?, "eviction"):
       return try await evict(route, name: name, request)
     case ("PUT", let name?, let sub):
-      return try await update(route, name: name, subresource: sub, request)
+      return try await update(route, name: name, subresource: sub, request, user: user)
     case ("PATCH", let name?, let sub):
-      return try await patch(route, name: name, subresource: sub, request)
+      return try await patch(route, name: name, subresource: sub, request, user: user)
     case ("DELETE", let name?, nil):
       return try await delete(route, name: name, request)
     case ("DELETE", nil, nil):
@@ -249,14 +250,17 @@ struct APIHandler: Sendable {
     }
   }
 
-  private func create(_ route: ResourceRoute, _ request: APIRequest) async throws(KubeError) -> APIResponse {
+  private func create(_ route: ResourceRoute, _ request: APIRequest, user: UserInfo) async throws(KubeError) -> APIResponse {
     var object = try body(request)
     try reconcile(&object, with: route, name: nil)
+    try await escalation.check(object, route: route, urlName: nil, user: user)
     let created = try await api.create(object, options: writeOptions(request))
     return .json(status: 201, body: created)
   }
 
-  private func update(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest) async throws(KubeError) -> APIResponse {
+  private func update(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest, user: UserInfo) async throws(KubeError)
+    -> APIResponse
+  {
     let id = try id(route, name)
     var object = try body(request)
     if subresource == "scale" {
@@ -272,11 +276,14 @@ struct APIHandler: Sendable {
       return .json(status: 200, body: try await api.get(id, subresource: "scale"))
     }
     try reconcile(&object, with: route, name: name)
+    try await escalation.check(object, route: route, urlName: name, user: user)
     let updated = try await api.update(object, subresource: subresource, options: writeOptions(request))
     return .json(status: 200, body: updated)
   }
 
-  private func patch(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest) async throws(KubeError) -> APIResponse {
+  private func patch(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest, user: UserInfo) async throws(KubeError)
+    -> APIResponse
+  {
     let id = try id(route, name)
     guard let type = PatchType(rawValue: request.contentType) else {
       throw KubeError.status(Status(code: 415, reason: .unknown, message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"))
@@ -288,8 +295,19 @@ struct APIHandler: Sendable {
         throw KubeError.invalid(kind: "PatchOptions", group: "meta.k8s.io", name: "", causes: [StatusCause(type: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch")])
       }
       try reconcile(&body, with: route, name: name)
+      if EscalationCheck.guards(route, user: user) {
+        // What the apply would store is what the check weighs.
+        let result = try await api.apply(body, options: ApplyOptions(fieldManager: manager, force: request.flag("force"), dryRun: true))
+        try await escalation.check(result, route: route, urlName: name, user: user)
+      }
       let applied = try await api.apply(body, options: ApplyOptions(fieldManager: manager, force: request.flag("force"), dryRun: options.dryRun))
       return .json(status: 200, body: applied)
+    }
+    if EscalationCheck.guards(route, user: user) {
+      var dryRun = options
+      dryRun.dryRun = true
+      let result = try await api.patch(id, type: type, body: body, subresource: subresource, options: dryRun)
+      try await escalation.check(result, route: route, urlName: name, user: user)
     }
     let patched = try await api.patch(id, type: type, body: body, subresource: subresource, options: options)
     if subresource == "scale" { return .json(status: 200, body: try await api.get(id, subresource: "scale")) }

@@ -98,7 +98,10 @@ public actor KubeSimServer {
       },
       reviews: AccessReviews(
         authorize: { attributes in await authorization.authorize(attributes) },
-        rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }))
+        rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }),
+      escalation: EscalationCheck(
+        authorize: { attributes in await authorization.authorize(attributes) },
+        rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }, api: sim))
     let connection = HTTPConnection(
       handler: handler, authorization: authorization, tls: options.tls, faults: options.faults, dice: FaultDice(seed: options.faults.seed),
       registry: registry)

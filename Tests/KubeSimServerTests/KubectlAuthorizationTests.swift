@@ -181,4 +181,74 @@ struct KubectlAuthorizationTests {
         "\(tooShort.output)")
     }
   }
+
+  /// Allowed to write Roles and RoleBindings, a subject still cannot grant what it does not hold.
+  @Test func aSubjectCannotGrantMoreThanItHolds() async throws {
+    let manager = """
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: Role
+      metadata: {name: rbac-manager, namespace: llm}
+      rules:
+      - {apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings], verbs: [get, list, create, update, patch]}
+      - {apiGroups: [apps], resources: [deployments], verbs: [get, list, watch]}
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: drift-manages-rbac, namespace: llm}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: rbac-manager}
+      subjects: [{kind: ServiceAccount, name: drift}]
+      """
+    func role(_ verbs: String) -> String {
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: granted, namespace: llm}\n"
+        + "rules: [{apiGroups: [apps], resources: [deployments], verbs: [\(verbs)]}]\n"
+    }
+    let bindEdit = """
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: drift-edits, namespace: llm}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+      subjects: [{kind: ServiceAccount, name: drift}]
+      """
+    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, speed: 0) { _, endpoint, kubectl in
+      #expect(try await kubectl("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount)).status == 0)
+      #expect(try await kubectl("apply", "-f", try kubectl.file("manager.yaml", manager)).status == 0)
+      let token = try await kubectl("create", "token", "drift", "-n", "llm").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+      let drift = try Kubectl(endpoint: endpoint, credential: .token(token))
+      defer { drift.remove() }
+
+      let escalating = try await drift("apply", "-f", try drift.file("granted.yaml", role("get, delete")))
+      #expect(escalating.status != 0)
+      #expect(
+        escalating.stderr.contains(
+          #"roles.rbac.authorization.k8s.io "granted" is forbidden: user "system:serviceaccount:llm:drift" (groups=["system:serviceaccounts" "system:serviceaccounts:llm" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:"#
+        ), "\(escalating.output)")
+      #expect(escalating.stderr.contains(#"{APIGroups:["apps"], Resources:["deployments"], Verbs:["delete"]}"#), "\(escalating.output)")
+      let within = try await drift("apply", "-f", try drift.file("granted.yaml", role("get, list")))
+      #expect(within.status == 0, "\(within.output)")
+
+      let binding = try await drift("apply", "-f", try drift.file("bind.yaml", bindEdit))
+      #expect(binding.status != 0)
+      #expect(
+        binding.stderr.contains(
+          #"rolebindings.rbac.authorization.k8s.io "drift-edits" is forbidden: user "system:serviceaccount:llm:drift""#),
+        "\(binding.output)")
+      // `bind` on the ClusterRole lets it bind what it does not hold.
+      let bindGrant = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: may-bind-edit, namespace: llm}
+        rules: [{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [edit]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: drift-may-bind-edit, namespace: llm}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: may-bind-edit}
+        subjects: [{kind: ServiceAccount, name: drift}]
+        """
+      #expect(try await kubectl("apply", "-f", try kubectl.file("bind-grant.yaml", bindGrant)).status == 0)
+      let bound = try await drift("apply", "-f", try drift.file("bind.yaml", bindEdit))
+      #expect(bound.status == 0, "\(bound.output)")
+      #expect(try await drift("auth", "can-i", "delete", "deployments").stdout == "yes\n")
+    }
+  }
 }
