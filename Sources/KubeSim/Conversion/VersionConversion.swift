@@ -1,4 +1,4 @@
-public import Kube
+import Kube
 public import Manifest
 
 /// Kinds served in more than one version are stored in one (the storage version) and

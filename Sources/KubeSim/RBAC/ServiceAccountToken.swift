@@ -1,5 +1,5 @@
-public import Kube
-public import Manifest
+import Kube
+import Manifest
 
 /// A token issued by TokenRequest (`kubectl create token`): whose it is, for whom (audiences),
 /// until when on the simulation's clock, and the object it is bound to, if any. The cluster
