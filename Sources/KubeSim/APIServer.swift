@@ -21,7 +21,7 @@ public struct APIServer: Sendable {
   /// The object as a client of `id`'s version reads it.
   public func get(_ id: ResourceID) throws(KubeError) -> Value {
     guard let object = store.get(id) else { throw notFound(id) }
-    return VersionConversion.fromStorage(object, to: id.gvk.version)
+    return VersionConversion.needsConversion(id.gvk) ? VersionConversion.fromStorage(object, to: id.gvk.version) : object
   }
 
   public func list(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions = ListOptions()) throws(KubeError)
@@ -41,7 +41,8 @@ public struct APIServer: Sendable {
       end = start + limit
       continueToken = String(end)
     }
-    let page = items[start..<end].map { VersionConversion.fromStorage($0, to: gvk.version) }
+    var page = Array(items[start..<end])
+    if VersionConversion.needsConversion(gvk) { page = page.map { VersionConversion.fromStorage($0, to: gvk.version) } }
     return ObjectList(items: page, resourceVersion: String(store.resourceVersion), continueToken: continueToken)
   }
 
@@ -75,7 +76,8 @@ public struct APIServer: Sendable {
       change.object.kind == gvk.kind && (change.object.gvk?.group ?? "") == gvk.group
         && (namespace == nil || change.object.namespace == namespace)
     }.map {
-      WatchEvent(type: WatchEventType(rawValue: $0.type.rawValue) ?? .modified, object: VersionConversion.fromStorage($0.object, to: gvk.version))
+      let object = VersionConversion.needsConversion(gvk) ? VersionConversion.fromStorage($0.object, to: gvk.version) : $0.object
+      return WatchEvent(type: WatchEventType(rawValue: $0.type.rawValue) ?? .modified, object: object)
     }
   }
 

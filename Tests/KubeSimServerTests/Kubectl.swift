@@ -1,6 +1,7 @@
 import Foundation
 import KubeSimServer
 import Synchronization
+import Testing
 
 /// Runs the real `kubectl` against a test server with a kubeconfig written to a temporary
 /// directory (its discovery cache too, so runs never share state).
@@ -130,4 +131,14 @@ final class RunningKubectl: @unchecked Sendable {
 
 extension Kubectl {
   func start(_ arguments: String...) throws -> RunningKubectl { try RunningKubectl(self, arguments) }
+}
+
+extension Kubectl {
+  /// Runs kubectl and, should it fail, records the failure with what kubectl said.
+  @discardableResult
+  func expectSuccess(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
+    let result = try await run(arguments)
+    #expect(result.status == 0, "kubectl \(arguments.joined(separator: " ")): \(result.output)", sourceLocation: sourceLocation)
+    return result
+  }
 }

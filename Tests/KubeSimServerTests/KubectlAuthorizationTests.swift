@@ -47,8 +47,8 @@ struct KubectlAuthorizationTests {
   static let driftUser = "system:serviceaccount:llm:drift"
 
   @Test func canIAnswersNoBeforeAndYesAfterARoleBinding() async throws {
-    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate) { _, _, kubectl in
-      #expect(try await kubectl("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount)).status == 0)
+    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, speed: 0) { _, _, kubectl in
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount))
       let before = try await kubectl("auth", "can-i", "list", "deployments", "-n", "llm", "--as=\(Self.driftUser)")
       #expect(before.stdout == "no\n", "\(before.output)")
       #expect(before.status == 1)
@@ -68,8 +68,8 @@ struct KubectlAuthorizationTests {
 
   @Test func aTokenFromCreateTokenActsAsItsServiceAccount() async throws {
     try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, speed: 0) { server, endpoint, kubectl in
-      #expect(try await kubectl("apply", "-f", try kubectl.file("app.yaml", ServerFixtures.app())).status == 0)
-      #expect(try await kubectl("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount)).status == 0)
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("app.yaml", ServerFixtures.app()))
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount))
       let created = try await kubectl("create", "token", "drift", "-n", "llm")
       #expect(created.status == 0, "\(created.output)")
       let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -91,7 +91,7 @@ struct KubectlAuthorizationTests {
         ),
         "\(refused.output)")
 
-      #expect(try await kubectl("apply", "-f", try kubectl.file("rbac.yaml", Self.readDeployments)).status == 0)
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("rbac.yaml", Self.readDeployments))
       let allowed = try await drift("get", "deployments", "-n", "llm", "-o", "name")
       #expect(allowed.status == 0, "\(allowed.output)")
       #expect(allowed.stdout == "deployment.apps/vllm\n")
@@ -118,9 +118,9 @@ struct KubectlAuthorizationTests {
   }
 
   @Test func canIListShowsTheRulesOfTheSubject() async throws {
-    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate) { _, _, kubectl in
-      #expect(try await kubectl("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount)).status == 0)
-      #expect(try await kubectl("apply", "-f", try kubectl.file("rbac.yaml", Self.readDeployments)).status == 0)
+    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, speed: 0) { _, _, kubectl in
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount))
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("rbac.yaml", Self.readDeployments))
       let list = try await kubectl("auth", "can-i", "--list", "-n", "llm", "--as=\(Self.driftUser)")
       #expect(list.status == 0, "\(list.output)")
       let rows = list.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
@@ -140,7 +140,7 @@ struct KubectlAuthorizationTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let state = directory.appendingPathComponent("state.json").path
     let token = try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, speed: 0) { server, _, kubectl in
-      #expect(try await kubectl("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount)).status == 0)
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount))
       let created = try await kubectl("create", "token", "drift", "-n", "llm", "--duration=2h")
       #expect(created.status == 0, "\(created.output)")
       try await SimSnapshot.save(server.sim, to: state)
@@ -163,12 +163,12 @@ struct KubectlAuthorizationTests {
   /// A token of a deleted service account authenticates no one, even before it expires.
   @Test func aTokenDiesWithItsServiceAccount() async throws {
     try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, speed: 0) { _, endpoint, kubectl in
-      #expect(try await kubectl("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount)).status == 0)
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount))
       let token = try await kubectl("create", "token", "drift", "-n", "llm").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
       let drift = try Kubectl(endpoint: endpoint, credential: .token(token))
       defer { drift.remove() }
-      #expect(try await drift("auth", "whoami").status == 0)
-      #expect(try await kubectl("delete", "serviceaccount", "drift", "-n", "llm").status == 0)
+      try await drift.expectSuccess("auth", "whoami")
+      try await kubectl.expectSuccess("delete", "serviceaccount", "drift", "-n", "llm")
       let after = try await drift("auth", "whoami")
       #expect(after.stderr.contains("Unauthorized"), "\(after.output)")
       let missing = try await kubectl("create", "token", "drift", "-n", "llm")
@@ -210,8 +210,8 @@ struct KubectlAuthorizationTests {
       subjects: [{kind: ServiceAccount, name: drift}]
       """
     try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, speed: 0) { _, endpoint, kubectl in
-      #expect(try await kubectl("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount)).status == 0)
-      #expect(try await kubectl("apply", "-f", try kubectl.file("manager.yaml", manager)).status == 0)
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("sa.yaml", Self.serviceAccount))
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("manager.yaml", manager))
       let token = try await kubectl("create", "token", "drift", "-n", "llm").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
       let drift = try Kubectl(endpoint: endpoint, credential: .token(token))
       defer { drift.remove() }
@@ -245,7 +245,7 @@ struct KubectlAuthorizationTests {
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: may-bind-edit}
         subjects: [{kind: ServiceAccount, name: drift}]
         """
-      #expect(try await kubectl("apply", "-f", try kubectl.file("bind-grant.yaml", bindGrant)).status == 0)
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("bind-grant.yaml", bindGrant))
       let bound = try await drift("apply", "-f", try drift.file("bind.yaml", bindEdit))
       #expect(bound.status == 0, "\(bound.output)")
       #expect(try await drift("auth", "can-i", "delete", "deployments").stdout == "yes\n")

@@ -41,7 +41,7 @@ struct KubectlBasicsTests {
   /// A static-token user may do what RBAC grants it: here, read everything and write nothing.
   @Test func aUserMayDoWhatRBACGrantsIt() async throws {
     let viewer = ServerUser(name: "viewer", token: "viewer-token")
-    try await ServerFixtures.withServer(tls: true, credential: .token("viewer-token"), users: [viewer]) { server, endpoint, kubectl in
+    try await ServerFixtures.withServer(tls: true, credential: .token("viewer-token"), speed: 0, users: [viewer]) { server, endpoint, kubectl in
       let denied = try await kubectl("get", "nodes", "-o", "name")
       #expect(denied.stderr.contains(#"nodes is forbidden: User "viewer" cannot list resource "nodes" in API group "" at the cluster scope"#), "\(denied.output)")
       let reader: Value = [

@@ -178,8 +178,8 @@ struct KubectlEverydayTests {
 @Suite("kubectl autoscale against KubeSimServer")
 struct KubectlAutoscaleTests {
   @Test func autoscaleCreatesAnHPAThatBothVersionsRead() async throws {
-    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate) { server, _, kubectl in
-      #expect(try await kubectl("apply", "-f", try kubectl.file("app.yaml", ServerFixtures.app())).status == 0)
+    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, speed: 0) { server, _, kubectl in
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("app.yaml", ServerFixtures.app()))
       let autoscale = try await kubectl("autoscale", "deployment", "vllm", "--min", "1", "--max", "3", "--cpu-percent", "80")
       #expect(autoscale.status == 0, "\(autoscale.output)")
       #expect(autoscale.stdout == "horizontalpodautoscaler.autoscaling/vllm autoscaled\n")

@@ -27,7 +27,7 @@ struct KubectlLogsFollowTests {
     try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, scenario: Self.scenario(), speed: 0) {
       server, _, kubectl in
       let sim = server.sim
-      #expect(try await kubectl("apply", "-f", try kubectl.file("app.yaml", ServerFixtures.app())).status == 0)
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("app.yaml", ServerFixtures.app()))
       await sim.advance(by: .seconds(20))  // pulled at 10 s; the model load began
       let pod = try await Self.runningPod(sim)
       let follow = try kubectl.start("logs", "-f", pod.name)
@@ -60,7 +60,7 @@ struct KubectlLogsFollowTests {
       server, _, kubectl in
       let sim = server.sim
       let manifest = try kubectl.file("app.yaml", ServerFixtures.app(image: "vllm/vllm-openai:v0.6.0-crash"))
-      #expect(try await kubectl("apply", "-f", manifest).status == 0)
+      try await kubectl.expectSuccess("apply", "-f", manifest)
       await sim.advance(by: .seconds(130))  // 120 s into the run: loaded, not crashed yet
       let pod = try await Self.runningPod(sim)
       let follow = try kubectl.start("logs", "-f", "--timestamps", pod.name)
