@@ -12,7 +12,7 @@ public enum BuiltinResources {
     .init(group: "", version: "v1", kind: "Endpoints", resource: "endpoints", namespaced: true, verbs: rw, shortNames: ["ep"]),
     .init(group: "", version: "v1", kind: "ConfigMap", resource: "configmaps", namespaced: true, verbs: rw, shortNames: ["cm"]),
     .init(group: "", version: "v1", kind: "Secret", resource: "secrets", namespaced: true, verbs: rw),
-    .init(group: "", version: "v1", kind: "ServiceAccount", resource: "serviceaccounts", namespaced: true, verbs: rw, shortNames: ["sa"]),
+    .init(group: "", version: "v1", kind: "ServiceAccount", resource: "serviceaccounts", namespaced: true, verbs: rw, shortNames: ["sa"], subresources: ["token"]),
     .init(group: "", version: "v1", kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims", namespaced: true, verbs: rw, shortNames: ["pvc"], subresources: ["status"]),
     .init(group: "", version: "v1", kind: "PersistentVolume", resource: "persistentvolumes", namespaced: false, verbs: rw, shortNames: ["pv"], subresources: ["status"]),
     .init(group: "", version: "v1", kind: "Event", resource: "events", namespaced: true, verbs: rw, shortNames: ["ev"]),
@@ -25,6 +25,9 @@ public enum BuiltinResources {
     .init(group: "batch", version: "v1", kind: "CronJob", resource: "cronjobs", namespaced: true, verbs: rw, shortNames: ["cj"], subresources: ["status"]),
     .init(group: "policy", version: "v1", kind: "PodDisruptionBudget", resource: "poddisruptionbudgets", namespaced: true, verbs: rw, shortNames: ["pdb"], subresources: ["status"]),
     .init(group: "autoscaling", version: "v2", kind: "HorizontalPodAutoscaler", resource: "horizontalpodautoscalers", namespaced: true, verbs: rw, shortNames: ["hpa"], subresources: ["status"]),
+    // Served too, converted to and from v2 (the preferred version, listed first), as
+    // `kubectl autoscale` still posts v1.
+    .init(group: "autoscaling", version: "v1", kind: "HorizontalPodAutoscaler", resource: "horizontalpodautoscalers", namespaced: true, verbs: rw, shortNames: ["hpa"], subresources: ["status"]),
     .init(group: "networking.k8s.io", version: "v1", kind: "Ingress", resource: "ingresses", namespaced: true, verbs: rw, shortNames: ["ing"], subresources: ["status"]),
     .init(group: "networking.k8s.io", version: "v1", kind: "IngressClass", resource: "ingressclasses", namespaced: false, verbs: rw),
     .init(group: "networking.k8s.io", version: "v1", kind: "NetworkPolicy", resource: "networkpolicies", namespaced: true, verbs: rw, shortNames: ["netpol"]),

@@ -100,6 +100,7 @@ public enum StatusReason: String, Sendable, Hashable, Codable {
   case serviceUnavailable = "ServiceUnavailable"
   case badRequest = "BadRequest"
   case methodNotAllowed = "MethodNotAllowed"
+  case unsupportedMediaType = "UnsupportedMediaType"
   case timeout = "Timeout"
   case unknown = ""
 }

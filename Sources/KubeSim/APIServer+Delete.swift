@@ -23,8 +23,8 @@ extension APIServer {
     if let rv = options.preconditionResourceVersion, rv != object[path: ["metadata", "resourceVersion"]]?.stringValue {
       throw conflict(id, "Precondition failed: ResourceVersion in precondition: \(rv)")
     }
-    if options.dryRun { return object }
-    return deleteStored(object, id: id, options: options, now: now)
+    if options.dryRun { return VersionConversion.fromStorage(object, to: id.gvk.version) }
+    return deleteStored(object, id: id, options: options, now: now).map { VersionConversion.fromStorage($0, to: id.gvk.version) }
   }
 
   /// The deletion itself, once the object is known to exist and its preconditions hold: it

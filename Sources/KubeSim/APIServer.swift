@@ -18,9 +18,10 @@ public struct APIServer: Sendable {
 
   // MARK: - Reads
 
+  /// The object as a client of `id`'s version reads it.
   public func get(_ id: ResourceID) throws(KubeError) -> Value {
     guard let object = store.get(id) else { throw notFound(id) }
-    return object
+    return VersionConversion.needsConversion(id.gvk) ? VersionConversion.fromStorage(object, to: id.gvk.version) : object
   }
 
   public func list(_ gvk: GroupVersionKind, namespace: String?, options: ListOptions = ListOptions()) throws(KubeError)
@@ -40,7 +41,9 @@ public struct APIServer: Sendable {
       end = start + limit
       continueToken = String(end)
     }
-    return ObjectList(items: Array(items[start..<end]), resourceVersion: String(store.resourceVersion), continueToken: continueToken)
+    var page = Array(items[start..<end])
+    if VersionConversion.needsConversion(gvk) { page = page.map { VersionConversion.fromStorage($0, to: gvk.version) } }
+    return ObjectList(items: page, resourceVersion: String(store.resourceVersion), continueToken: continueToken)
   }
 
   /// The objects that pass the label and field selectors of `options`.
@@ -72,12 +75,21 @@ public struct APIServer: Sendable {
     return changes.filter { change in
       change.object.kind == gvk.kind && (change.object.gvk?.group ?? "") == gvk.group
         && (namespace == nil || change.object.namespace == namespace)
-    }.map { WatchEvent(type: WatchEventType(rawValue: $0.type.rawValue) ?? .modified, object: $0.object) }
+    }.map {
+      let object = VersionConversion.needsConversion(gvk) ? VersionConversion.fromStorage($0.object, to: gvk.version) : $0.object
+      return WatchEvent(type: WatchEventType(rawValue: $0.type.rawValue) ?? .modified, object: object)
+    }
   }
 
   // MARK: - Writes
 
+  /// Every write stores the storage version and answers in the version it was sent in.
   public mutating func create(_ object: Value, manager: String?, dryRun: Bool = false, now: SimInstant) throws(KubeError) -> Value {
+    let created = try createStored(VersionConversion.toStorage(object), manager: manager, dryRun: dryRun, now: now)
+    return VersionConversion.fromStorage(created, to: object.gvk?.version ?? "")
+  }
+
+  mutating func createStored(_ object: Value, manager: String?, dryRun: Bool, now: SimInstant) throws(KubeError) -> Value {
     var object = object
     let generated = object.name == nil
     guard let id = object.resourceID ?? generateName(&object) else {
@@ -105,6 +117,11 @@ public struct APIServer: Sendable {
   public mutating func update(_ object: Value, subresource: String? = nil, manager: String?, dryRun: Bool = false, now: SimInstant)
     throws(KubeError) -> Value
   {
+    let updated = try updateStored(VersionConversion.toStorage(object), subresource: subresource, manager: manager, dryRun: dryRun, now: now)
+    return VersionConversion.fromStorage(updated, to: object.gvk?.version ?? "")
+  }
+
+  mutating func updateStored(_ object: Value, subresource: String?, manager: String?, dryRun: Bool, now: SimInstant) throws(KubeError) -> Value {
     var object = object
     guard let rawID = object.resourceID else { throw KubeError.badRequest("object has no apiVersion, kind or metadata.name") }
     let id = try normalizedID(rawID, object: &object)
@@ -133,6 +150,12 @@ public struct APIServer: Sendable {
   /// manager owns with a different value is a conflict unless forced (then ownership moves).
   public mutating func apply(_ applied: Value, manager: String, force: Bool, dryRun: Bool = false, now: SimInstant) throws(KubeError)
     -> Value
+  {
+    let result = try applyStored(VersionConversion.toStorage(applied), manager: manager, force: force, dryRun: dryRun, now: now)
+    return VersionConversion.fromStorage(result, to: applied.gvk?.version ?? "")
+  }
+
+  mutating func applyStored(_ applied: Value, manager: String, force: Bool, dryRun: Bool, now: SimInstant) throws(KubeError) -> Value
   {
     var applied = applied
     guard let rawID = applied.resourceID else { throw KubeError.badRequest("object has no apiVersion, kind or metadata.name") }
@@ -211,7 +234,9 @@ public struct APIServer: Sendable {
       next[path: ["spec", "replicas"]] = .int(replicas)
       return try commitUpdate(next, old: old, id: resolved, manager: manager ?? "unknown", operation: "Update", dryRun: dryRun, now: now)
     }
-    let target = subresource == "status" ? ["status": old["status"] ?? [:]] as Value : old
+    // A patch applies to the object as the client's version shows it.
+    let view = VersionConversion.fromStorage(old, to: id.gvk.version)
+    let target = subresource == "status" ? ["status": view["status"] ?? [:]] as Value : view
     var patched: Value
     do {
       switch type {
@@ -224,19 +249,23 @@ public struct APIServer: Sendable {
     }
     var next: Value
     if subresource == "status" {
+      var patchedView = view
+      patchedView["status"] = patched["status"]
       next = old
-      next["status"] = patched["status"]
+      next["status"] = VersionConversion.toStorage(patchedView)["status"]
     } else {
-      next = patched
+      next = VersionConversion.toStorage(patched)
       if hasStatusSubresource(resolved.gvk) { next["status"] = old["status"] }
       for key in ["uid", "creationTimestamp", "generation", "resourceVersion"] {
         next[path: ["metadata", key]] = old[path: ["metadata", key]]
       }
     }
-    if next.resourceID.map({ try? normalizedStoredID($0) }) != resolved {
+    let nextID = next.resourceID.flatMap { try? normalizedStoredID($0) }
+    if Self.versionless(nextID) != Self.versionless(resolved) {
       throw KubeError.badRequest("a patch may not change the object's name, namespace or kind")
     }
-    return try commitUpdate(next, old: old, id: resolved, manager: manager ?? "unknown", operation: "Update", dryRun: dryRun, now: now)
+    let committed = try commitUpdate(next, old: old, id: resolved, manager: manager ?? "unknown", operation: "Update", dryRun: dryRun, now: now)
+    return VersionConversion.fromStorage(committed, to: id.gvk.version)
   }
 
   /// `scale` subresource GET: an autoscaling/v1 Scale.
@@ -451,6 +480,13 @@ public struct APIServer: Sendable {
     let suffix = String(store.uidCounter + 1, radix: 36)
     object.name = prefix + String(repeating: "0", count: max(0, 5 - suffix.count)) + suffix
     return ResourceID(gvk: gvk, namespace: object.namespace, name: object.name ?? prefix)
+  }
+
+  /// Identity without the version: one object whatever version names it.
+  static func versionless(_ id: ResourceID?) -> ResourceID? {
+    guard var id else { return nil }
+    id.gvk.version = ""
+    return id
   }
 
   func selectorString(_ object: Value) -> String {

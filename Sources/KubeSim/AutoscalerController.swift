@@ -89,11 +89,14 @@ extension SimCluster {
         }
       }
       let scaled = ableToScale["status"] == "True" && desired != current
+      // Upstream names the kind of metric it could not get (FailedGetResourceMetric for the CPU
+      // target `kubectl autoscale` sets: the simulation has no resource metrics API).
+      let unreadable = "FailedGet\(hpa[path: ["spec", "metrics"]]?.arrayValue?.first?["type"]?.stringValue ?? "Resource")Metric"
       var status: Value = [
         "currentReplicas": .int(current), "desiredReplicas": .int(desired), "currentMetrics": .array(currentMetrics),
         "conditions": [
           ableToScale,
-          ["type": "ScalingActive", "status": .string(currentMetrics.isEmpty ? "False" : "True"), "reason": .string(currentMetrics.isEmpty ? "FailedGetPodsMetric" : "ValidMetricFound")],
+          ["type": "ScalingActive", "status": .string(currentMetrics.isEmpty ? "False" : "True"), "reason": .string(currentMetrics.isEmpty ? unreadable : "ValidMetricFound")],
           ["type": "ScalingLimited", "status": .string(desired == maxReplicas || desired == minReplicas ? "True" : "False"), "reason": .string(desired == maxReplicas ? "TooManyReplicas" : desired == minReplicas ? "TooFewReplicas" : "DesiredWithinRange")],
         ],
       ]

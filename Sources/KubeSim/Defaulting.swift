@@ -3,6 +3,7 @@ import Manifest
 /// Server-side defaults of the kinds a rollout touches (k8s.io/kubernetes pkg/apis/*/v1/defaults.go).
 enum Defaulting {
   static func apply(_ object: inout Value, allocateClusterIP: () -> String) {
+    RBACValidation.applyDefaults(&object)
     switch object.kind {
     case "Deployment":
       setIfMissing(&object, ["spec", "replicas"], 1)

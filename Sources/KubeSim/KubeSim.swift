@@ -13,6 +13,9 @@ public actor KubeSim: KubeAPI {
   private var sleeperWaiter: CheckedContinuation<Void, Never>?
   private var watchers: [Int: Watcher] = [:]
   private var watcherCounter = 0
+  /// `kubectl logs -f` streams in flight (KubeSim+LogFollow.swift).
+  var logFollowers: [Int: LogFollower] = [:]
+  var logFollowerCounter = 0
 
   struct Watcher {
     var gvk: GroupVersionKind
@@ -42,6 +45,7 @@ public actor KubeSim: KubeAPI {
   public var trace: Trace { cluster.trace }
   public var pendingSleepers: Int { sleepers.count }
   public var openWatches: Int { watchers.count }
+  public var openLogFollows: Int { logFollowers.count }
   public var objectCount: Int { cluster.api.store.count }
 
   public func setMetric(_ name: String, image: String? = nil, value: Double) {
@@ -68,6 +72,7 @@ public actor KubeSim: KubeAPI {
     cluster.advance(to: instant)
     shared.set(cluster.now)
     deliverWatchEvents()
+    deliverLogLines()
   }
 
   private func wakeSleepers() {
@@ -136,9 +141,10 @@ public actor KubeSim: KubeAPI {
     sleeperWaiter = nil
   }
 
-  private func settle() {
+  func settle() {
     cluster.reconcile()
     deliverWatchEvents()
+    deliverLogLines()
   }
 
   // MARK: - Watches

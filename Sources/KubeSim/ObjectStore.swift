@@ -31,6 +31,9 @@ public struct ObjectStore: Sendable {
 
   public private(set) var resourceVersion: Int64 = 0
   private var buckets: [Bucket: [Key: Value]] = [:]
+  /// The resourceVersion of each kind's latest write, so a controller can tell cheaply that
+  /// nothing of its kind changed.
+  private var bucketVersions: [Bucket: Int64] = [:]
   var uidCounter: Int64 = 0
   public private(set) var changes: [Change] = []
   /// Changes at or before this version were dropped from the log: older watches get 410.
@@ -66,6 +69,7 @@ public struct ObjectStore: Sendable {
     var stored = object
     stored[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
     let existed = buckets[Bucket(id.gvk), default: [:]].updateValue(stored, forKey: Self.key(id)) != nil
+    bucketVersions[Bucket(id.gvk)] = resourceVersion
     record(Change(type: existed ? .modified : .added, object: stored, resourceVersion: resourceVersion))
     return stored
   }
@@ -74,6 +78,7 @@ public struct ObjectStore: Sendable {
   public mutating func remove(_ id: ResourceID) -> Value? {
     guard var removed = buckets[Bucket(id.gvk)]?.removeValue(forKey: Self.key(id)) else { return nil }
     resourceVersion += 1
+    bucketVersions[Bucket(id.gvk)] = resourceVersion
     removed[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
     record(Change(type: .deleted, object: removed, resourceVersion: resourceVersion))
     return removed
@@ -87,6 +92,9 @@ public struct ObjectStore: Sendable {
       changes.removeFirst(drop)
     }
   }
+
+  /// The resourceVersion of the latest write to objects of this group and kind (0: none yet).
+  public func versionOfLastChange(to gvk: GroupVersionKind) -> Int64 { bucketVersions[Bucket(gvk)] ?? 0 }
 
   /// Changes after `version`; nil when the log no longer reaches back that far.
   public func changes(after version: Int64) -> [Change]? {
@@ -103,6 +111,7 @@ public struct ObjectStore: Sendable {
       buckets[Bucket(id.gvk), default: [:]][Self.key(id)] = object
     }
     self.resourceVersion = resourceVersion
+    bucketVersions = buckets.mapValues { _ in resourceVersion }
     self.uidCounter = uidCounter
     changes = []
     compactedThrough = resourceVersion

@@ -30,22 +30,26 @@ extension SimCluster {
     var text: String
   }
 
-  func podLog(_ pod: Value, request: PodLogRequest) throws(KubeError) -> String {
+  /// The container a log request names, or the pod's only one.
+  func logContainer(_ pod: Value, request: PodLogRequest) throws(KubeError) -> Value {
     let podName = pod.name ?? ""
     let containers = pod[path: ["spec", "containers"]]?.arrayValue ?? []
-    let container: Value
     if let wanted = request.container {
       guard let found = containers.first(where: { $0["name"]?.stringValue == wanted }) else {
         throw KubeError.badRequest("container \(wanted) is not valid for pod \(podName)")
       }
-      container = found
-    } else {
-      guard containers.count <= 1, let only = containers.first else {
-        let names = containers.compactMap { $0["name"]?.stringValue }.joined(separator: " ")
-        throw KubeError.badRequest("a container name must be specified for pod \(podName), choose one of: [\(names)]")
-      }
-      container = only
+      return found
     }
+    guard containers.count <= 1, let only = containers.first else {
+      let names = containers.compactMap { $0["name"]?.stringValue }.joined(separator: " ")
+      throw KubeError.badRequest("a container name must be specified for pod \(podName), choose one of: [\(names)]")
+    }
+    return only
+  }
+
+  func podLog(_ pod: Value, request: PodLogRequest) throws(KubeError) -> String {
+    let podName = pod.name ?? ""
+    let container = try logContainer(pod, request: request)
     let name = container["name"]?.stringValue ?? ""
     guard let uid = pod.uid, let runtime = kubelet[uid] else {
       throw KubeError.badRequest("container \"\(name)\" in pod \"\(podName)\" is waiting to start: ContainerCreating")
@@ -74,18 +78,24 @@ extension SimCluster {
         lines = Self.runLog(container: container, image: runtime.image, behaviour: behaviour, start: start, end: last.at, exit: last)
       case .running(let since):
         lines = Self.runLog(
-          container: container, image: runtime.image, behaviour: behaviour, start: since, end: now, exit: nil, readyAt: runtime.readyAt)
+          container: container, image: runtime.image, behaviour: behaviour, start: since, end: now, exit: nil, readyAt: runtime.readyAt,
+          stop: runtime.stopAt)
       }
     }
     lines = lines.filter { $0.at <= now }
     if let tail = request.tailLines, tail >= 0 { lines = Array(lines.suffix(tail)) }
-    return lines.map { (request.timestamps ? $0.at.rfc3339Nano + " " : "") + $0.text + "\n" }.joined()
+    return Self.text(lines, timestamps: request.timestamps)
   }
 
-  /// One run of the container from `start`, cut at `end`; `exit` is how it ended, if it did.
+  static func text(_ lines: [LogLine], timestamps: Bool) -> String {
+    lines.map { (timestamps ? $0.at.rfc3339Nano + " " : "") + $0.text + "\n" }.joined()
+  }
+
+  /// One run of the container from `start`, cut at `end`; `exit` is how it ended, if it did,
+  /// and `stop` when the kubelet stops it (the pod is being deleted).
   static func runLog(
     container: Value, image: String, behaviour: Scenario.ImageBehaviour, start: SimInstant, end: SimInstant,
-    exit: (reason: String, exitCode: Int64, at: SimInstant)?, readyAt: SimInstant? = nil
+    exit: (reason: String, exitCode: Int64, at: SimInstant)?, readyAt: SimInstant? = nil, stop: SimInstant? = nil
   ) -> [LogLine] {
     func at(_ seconds: Double) -> SimInstant { start.advanced(by: .milliseconds(Int64((seconds * 1000).rounded()))) }
     let load = behaviour.modelLoadSeconds ?? 0
@@ -117,13 +127,24 @@ extension SimCluster {
       lines.append(LogLine(at: at(load), text: "INFO:     Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)"))
       if behaviour.neverReady {
         lines.append(LogLine(at: at(load), text: "ERROR \(at(load).vllmStamp) [engine.py:162] Engine is not healthy: KV cache profiling did not finish"))
-      } else if let readyAt {
-        lines.append(LogLine(at: readyAt, text: "INFO:     10.244.0.1:52814 - \"GET /health HTTP/1.1\" 200 OK"))
+      } else if let readyAt, container["readinessProbe"]?.objectValue != nil {
+        // Only a readiness probe calls /health; it passes once the model is loaded.
+        lines.append(LogLine(at: max(readyAt, at(load)), text: "INFO:     10.244.0.1:52814 - \"GET /health HTTP/1.1\" 200 OK"))
       }
     } else {
       let name = container["name"]?.stringValue ?? ""
       lines.append(LogLine(at: start, text: "[kubesim] container \(name) (\(image)) started"))
       if let readyAt { lines.append(LogLine(at: readyAt, text: "[kubesim] readiness probe passing")) }
+    }
+    if let stop, exit == nil {
+      // SIGTERM: uvicorn's graceful shutdown, or the plain container's last word.
+      if load > 0, stop >= at(load) {
+        for text in ["Shutting down", "Waiting for application shutdown.", "Application shutdown complete.", "Finished server process [1]"] {
+          lines.append(LogLine(at: stop, text: "INFO:     \(text)"))
+        }
+      } else {
+        lines.append(LogLine(at: stop, text: "[kubesim] container \(container["name"]?.stringValue ?? "") stopped"))
+      }
     }
     if let exit, exit.reason != "OOMKilled" {
       // A crash writes its traceback as it goes; an OOM kill stops the process mid-line.

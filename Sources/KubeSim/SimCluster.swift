@@ -28,7 +28,12 @@ public struct SimCluster: Sendable {
   var kubeletSeen: [String: (version: String, at: SimInstant)] = [:]
   /// Whether each node was schedulable when last seen, for the cordon events.
   var nodeSchedulable: [String: Bool] = [:]
-  static let watchedKinds: Set<String> = ["Pod", "ReplicaSet", "Deployment", "Node", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Service", "Namespace"]
+  /// The ClusterRole change the aggregation controller last settled (not saved: a restored
+  /// cluster aggregates once more).
+  var clusterRolesVersion: Int64?
+  /// Tokens TokenRequest issued, by the SHA-256 digest of the token.
+  var serviceAccountTokens: [String: ServiceAccountToken] = [:]
+  static let watchedKinds: Set<String> = ["Pod", "ReplicaSet", "Deployment", "Node", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Service", "Namespace", "ClusterRole"]
 
   static let gvkPod = GroupVersionKind(group: "", version: "v1", kind: "Pod")
   static let gvkNode = GroupVersionKind(group: "", version: "v1", kind: "Node")
@@ -120,6 +125,7 @@ public struct SimCluster: Sendable {
       runAutoscaler()
       runEndpointsController()
       runNodeEvents()
+      runClusterRoleAggregation()
       if api.store.changes(after: before)?.contains(where: { $0.type == .deleted }) ?? true {
         api.collectGarbage(now: now)
       }

@@ -33,6 +33,8 @@ public enum SimSnapshot {
     for (node, images) in cluster.imageCache.sorted(by: { $0.key < $1.key }) { cache[node] = .array(images.sorted().map(Value.string)) }
     var metrics: Value = [:]
     for (k, v) in cluster.metricOverrides.sorted(by: { $0.key < $1.key }) { metrics[k] = .float(v) }
+    var tokens: Value = [:]
+    for (digest, token) in cluster.serviceAccountTokens.sorted(by: { $0.key < $1.key }) { tokens[digest] = token.value }
     return [
       "formatVersion": .int(formatVersion),
       "now": instant(cluster.now),
@@ -46,6 +48,7 @@ public enum SimSnapshot {
       "kubelet": runtimes,
       "imageCache": cache,
       "metricOverrides": metrics,
+      "serviceAccountTokens": tokens,
     ]
   }
 
@@ -88,6 +91,9 @@ public enum SimSnapshot {
     cluster.rebuildEventIndex()
     for (node, images) in value["imageCache"]?.objectValue ?? [:] {
       cluster.imageCache[node] = Set((images.arrayValue ?? []).compactMap(\.stringValue))
+    }
+    for (digest, token) in value["serviceAccountTokens"]?.objectValue ?? [:] {
+      cluster.serviceAccountTokens[digest] = try ServiceAccountToken(token)
     }
     for (k, v) in value["metricOverrides"]?.objectValue ?? [:] {
       if case .float(let d) = v { cluster.metricOverrides[k] = d } else if let i = v.intValue { cluster.metricOverrides[k] = Double(i) }

@@ -16,6 +16,12 @@ enum Validation {
   }
 
   static func validate(_ object: Value, old: Value?) -> [StatusCause] {
+    switch object.kind {
+    case "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding":
+      return RBACValidation.validate(object, old: old)
+    default:
+      break
+    }
     var causes: [StatusCause] = []
     let name = object.name ?? ""
     if !isDNS1123Subdomain(name) {

@@ -13,8 +13,14 @@ struct APIHandler: Sendable {
   let logs: @Sendable (ResourceID, PodLogRequest) async throws(KubeError) -> String
   /// Prometheus' query API over the simulation's metrics, beside the Kubernetes paths.
   let prometheus: PrometheusQueryRoute
+  /// `pods/log?follow=true`: the log so far, then its lines as virtual time reaches them.
+  let followLogs: @Sendable (ResourceID, PodLogRequest) async throws(KubeError) -> AsyncThrowingStream<String, any Error>
+  /// `serviceaccounts/token` (TokenRequest): the answer, token included.
+  let tokens: @Sendable (ResourceID, Value) async throws(KubeError) -> Value
+  let reviews: AccessReviews
+  let escalation: EscalationCheck
 
-  func handle(_ request: APIRequest, user: ServerUser) async -> APIResponse {
+  func handle(_ request: APIRequest, user: UserInfo) async -> APIResponse {
     do {
       return try await route(request, user: user)
     } catch {
@@ -22,7 +28,7 @@ struct APIHandler: Sendable {
     }
   }
 
-  private func route(_ request: APIRequest, user: ServerUser) async throws(KubeError) -> APIResponse {
+  private func route(_ request: APIRequest, user: UserInfo) async throws(KubeError) -> APIResponse {
     let segments = request.segments
     switch segments.first {
     case "version" where segments.count == 1:
@@ -71,7 +77,7 @@ struct APIHandler: Sendable {
     return .json(status: 200, body: document)
   }
 
-  private func resources(group: String, version: String, rest: [String], _ request: APIRequest, user: ServerUser) async throws(KubeError)
+  private func resources(group: String, version: String, rest: [String], _ request: APIRequest, user: UserInfo) async throws(KubeError)
     -> APIResponse
   {
     if rest.isEmpty {
@@ -83,27 +89,32 @@ struct APIHandler: Sendable {
     guard route.info.verbs.contains(verb) || route.subresource != nil else {
       throw KubeError.status(Status(code: 405, reason: .methodNotAllowed, message: "the server does not allow this method on the requested resource"))
     }
-    if user.readOnly && !["get", "list", "watch"].contains(verb) { throw forbidden(user, verb: verb, route) }
+    if AccessReviews.serves(route.info) {
+      guard request.method == "POST", route.name == nil else { throw notFound() }
+      return try await reviews.create(route, body: try body(request), user: user)
+    }
     switch (request.method, route.name, route.subresource) {
     case ("GET", nil, _):
       return request.flag("watch") ? try await watch(route, request) : try await list(route, request)
     case ("GET", let name?, "log") where route.info.kind == "Pod":
-      // `follow` is answered with the log so far: the stream ends instead of staying open.
       let log = PodLogRequest(
         container: request.query["container"].flatMap { $0.isEmpty ? nil : $0 }, previous: request.flag("previous"),
         timestamps: request.flag("timestamps"), tailLines: request.int("tailLines"))
+      if request.flag("follow") { return .textStream(try await followLogs(try id(route, name), log)) }
       return .text(try await logs(try id(route, name), log))
     case ("GET", let name?, let sub):
       let object = try await api.get(try id(route, name), subresource: sub)
       return .json(status: 200, body: request.wantsTable && sub == nil ? tables.table(for: [object], of: route.info, request: request, resourceVersion: nil) : object)
     case ("POST", nil, nil):
-      return try await create(route, request)
+      return try await create(route, request, user: user)
+    case ("POST", let name?, "token") where route.info.kind == "ServiceAccount":
+      return .json(status: 201, body: try await tokens(try id(route, name), try body(request)))
     case ("POST", let name?, "eviction"):
       return try await evict(route, name: name, request)
     case ("PUT", let name?, let sub):
-      return try await update(route, name: name, subresource: sub, request)
+      return try await update(route, name: name, subresource: sub, request, user: user)
     case ("PATCH", let name?, let sub):
-      return try await patch(route, name: name, subresource: sub, request)
+      return try await patch(route, name: name, subresource: sub, request, user: user)
     case ("DELETE", let name?, nil):
       return try await delete(route, name: name, request)
     case ("DELETE", nil, nil):
@@ -122,15 +133,6 @@ struct APIHandler: Sendable {
     case "DELETE": return route.name == nil ? "deletecollection" : "delete"
     default: return request.method.lowercased()
     }
-  }
-
-  private func forbidden(_ user: ServerUser, verb: String, _ route: ResourceRoute) -> KubeError {
-    let resource = route.subresource.map { "\(route.info.resource)/\($0)" } ?? route.info.resource
-    var message = "User \"\(user.name)\" cannot \(verb) resource \"\(resource)\" in API group \"\(route.info.group)\""
-    if let namespace = route.namespace { message += " in the namespace \"\(namespace)\"" } else { message += " at the cluster scope" }
-    let subject = route.name.map { "\(route.qualifiedResource) \"\($0)\"" } ?? route.qualifiedResource
-    return .status(Status(code: 403, reason: .forbidden, message: "\(subject) is forbidden: \(message)",
-      details: StatusDetails(name: route.name, group: route.info.group, kind: route.info.resource)))
   }
 
   private func id(_ route: ResourceRoute, _ name: String) throws(KubeError) -> ResourceID {
@@ -213,10 +215,7 @@ struct APIHandler: Sendable {
 
   private func body(_ request: APIRequest) throws(KubeError) -> Value {
     if request.body.isEmpty { throw KubeError.badRequest("the request body is empty") }
-    if request.contentType.contains("protobuf") {
-      // kubectl's typed generators (`create deployment`, `autoscale`) send protobuf; only JSON and YAML are decoded here.
-      throw KubeError.status(Status(code: 415, reason: .unknown, message: "the simulated API server accepts JSON and YAML bodies, not \(request.contentType)"))
-    }
+    if request.contentType.contains("protobuf") { return try KubernetesProtobuf.decode(request.body) }
     do {
       if request.contentType.contains("yaml") {
         return try YAMLReader.document(String(decoding: request.body, as: UTF8.self), file: "<request body>")
@@ -254,14 +253,17 @@ struct APIHandler: Sendable {
     }
   }
 
-  private func create(_ route: ResourceRoute, _ request: APIRequest) async throws(KubeError) -> APIResponse {
+  private func create(_ route: ResourceRoute, _ request: APIRequest, user: UserInfo) async throws(KubeError) -> APIResponse {
     var object = try body(request)
     try reconcile(&object, with: route, name: nil)
+    try await escalation.check(object, route: route, urlName: nil, user: user)
     let created = try await api.create(object, options: writeOptions(request))
     return .json(status: 201, body: created)
   }
 
-  private func update(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest) async throws(KubeError) -> APIResponse {
+  private func update(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest, user: UserInfo) async throws(KubeError)
+    -> APIResponse
+  {
     let id = try id(route, name)
     var object = try body(request)
     if subresource == "scale" {
@@ -277,11 +279,14 @@ struct APIHandler: Sendable {
       return .json(status: 200, body: try await api.get(id, subresource: "scale"))
     }
     try reconcile(&object, with: route, name: name)
+    try await escalation.check(object, route: route, urlName: name, user: user)
     let updated = try await api.update(object, subresource: subresource, options: writeOptions(request))
     return .json(status: 200, body: updated)
   }
 
-  private func patch(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest) async throws(KubeError) -> APIResponse {
+  private func patch(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest, user: UserInfo) async throws(KubeError)
+    -> APIResponse
+  {
     let id = try id(route, name)
     guard let type = PatchType(rawValue: request.contentType) else {
       throw KubeError.status(Status(code: 415, reason: .unknown, message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"))
@@ -293,8 +298,19 @@ struct APIHandler: Sendable {
         throw KubeError.invalid(kind: "PatchOptions", group: "meta.k8s.io", name: "", causes: [StatusCause(type: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch")])
       }
       try reconcile(&body, with: route, name: name)
+      if EscalationCheck.guards(route, user: user) {
+        // What the apply would store is what the check weighs.
+        let result = try await api.apply(body, options: ApplyOptions(fieldManager: manager, force: request.flag("force"), dryRun: true))
+        try await escalation.check(result, route: route, urlName: name, user: user)
+      }
       let applied = try await api.apply(body, options: ApplyOptions(fieldManager: manager, force: request.flag("force"), dryRun: options.dryRun))
       return .json(status: 200, body: applied)
+    }
+    if EscalationCheck.guards(route, user: user) {
+      var dryRun = options
+      dryRun.dryRun = true
+      let result = try await api.patch(id, type: type, body: body, subresource: subresource, options: dryRun)
+      try await escalation.check(result, route: route, urlName: name, user: user)
     }
     let patched = try await api.patch(id, type: type, body: body, subresource: subresource, options: options)
     if subresource == "scale" { return .json(status: 200, body: try await api.get(id, subresource: "scale")) }

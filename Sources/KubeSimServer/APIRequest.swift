@@ -4,13 +4,19 @@ import Foundation
 /// headers it reads, and the whole body.
 struct APIRequest: Sendable {
   var method: String
+  /// As the client sent it, path and query, for messages that quote the request.
+  var uri: String
   var path: String
   var query: [String: String]
+  /// Lowercased names; a header sent more than once keeps its last value here and every
+  /// value in `headerValues` (`Impersonate-Group` is one header per group).
   var headers: [String: String]
+  var headerValues: [String: [String]]
   var body: [UInt8]
 
   init(method: String, uri: String, headers: [(String, String)], body: [UInt8]) {
     self.method = method
+    self.uri = uri
     let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
     path = parts.first.map { String($0).removingPercentEncoding ?? String($0) } ?? "/"
     var query: [String: String] = [:]
@@ -23,8 +29,13 @@ struct APIRequest: Sendable {
     }
     self.query = query
     var lowered: [String: String] = [:]
-    for (name, value) in headers { lowered[name.lowercased()] = value }
+    var all: [String: [String]] = [:]
+    for (name, value) in headers {
+      lowered[name.lowercased()] = value
+      all[name.lowercased(), default: []].append(value)
+    }
     self.headers = lowered
+    headerValues = all
     self.body = body
   }
 

@@ -5,9 +5,11 @@ import Manifest
 /// events the connection writes one per line as they come.
 enum APIResponse: Sendable {
   case json(status: Int, body: Value, headers: [(String, String)] = [])
-  /// Plain text (`pods/log`).
-  case text(String)
+  /// Plain text (`pods/log`, and the errors kube-apiserver writes as text).
+  case text(String, status: Int = 200)
   case watch(WatchResponse)
+  /// Plain text sent as it comes, until the stream ends (`pods/log?follow=true`).
+  case textStream(AsyncThrowingStream<String, any Error>)
 
   static func error(_ error: KubeError) -> APIResponse {
     let status = Self.status(of: error)

@@ -88,6 +88,11 @@ struct Discovery: Sendable {
     case "log":
       entry["kind"] = .string(info.kind)
       entry["verbs"] = ["get"]
+    case "token":
+      entry["group"] = "authentication.k8s.io"
+      entry["version"] = "v1"
+      entry["kind"] = "TokenRequest"
+      entry["verbs"] = ["create"]
     case "eviction":
       entry["group"] = "policy"
       entry["version"] = "v1"

@@ -11,7 +11,7 @@ typealias HTTPChannel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerRespons
 /// `APIHandler`, stream watches until they end, the client leaves or the server shuts down.
 struct HTTPConnection: Sendable {
   let handler: APIHandler
-  let authenticator: Authenticator
+  let authorization: Authorization
   let tls: Bool
   let faults: ServerFaults
   let dice: FaultDice
@@ -70,17 +70,20 @@ struct HTTPConnection: Sendable {
   ) async throws -> Bool {
     let request = APIRequest(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
     let keepAlive = head.isKeepAlive
-    guard let user = authenticator.authenticate(certificate: identity, token: request.bearerToken) else {
-      try await write(status: 401, body: Authenticator.unauthorized.object, headers: [], keepAlive: keepAlive, outbound: outbound)
-      return keepAlive
+    let response: APIResponse
+    switch await authorization.admit(request, certificate: identity) {
+    case .admitted(let user): response = await handler.handle(request, user: user)
+    case .refused(let refusal): response = refusal
     }
-    switch await handler.handle(request, user: user) {
+    switch response {
     case .json(let status, let value, let headers):
       try await write(status: status, body: value, headers: headers, keepAlive: keepAlive, outbound: outbound)
-    case .text(let text):
-      try await write(status: 200, bytes: ByteBuffer(string: text), contentType: "text/plain", headers: [], keepAlive: keepAlive, outbound: outbound)
+    case .text(let text, let status):
+      try await write(status: status, bytes: ByteBuffer(string: text), contentType: "text/plain", headers: [], keepAlive: keepAlive, outbound: outbound)
     case .watch(let watch):
       try await stream(watch, outbound: outbound, channel: channel)
+    case .textStream(let chunks):
+      try await stream(chunks, outbound: outbound, channel: channel)
     }
     return keepAlive
   }
@@ -151,6 +154,30 @@ struct HTTPConnection: Sendable {
     }
     await pump.value
     timer?.cancel()
+    try await outbound.write(.end(nil))
+  }
+}
+
+extension HTTPConnection {
+  /// Text in a chunked response, each piece flushed as it comes, until the stream ends (the
+  /// followed container stopped), the client leaves or the server shuts down.
+  func stream(_ chunks: AsyncThrowingStream<String, any Error>, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel)
+    async throws
+  {
+    var headers = HTTPHeaders()
+    headers.add(name: "Content-Type", value: "text/plain")
+    headers.add(name: "Transfer-Encoding", value: "chunked")
+    headers.add(name: "Cache-Control", value: "no-cache, private")
+    try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
+    let pump = Task {
+      do {
+        for try await chunk in chunks { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: chunk)))) }
+      } catch {
+        // The client is gone, or the server is shutting down.
+      }
+    }
+    channel.closeFuture.whenComplete { _ in pump.cancel() }
+    await pump.value
     try await outbound.write(.end(nil))
   }
 }

@@ -72,20 +72,40 @@ public actor KubeSimServer {
     let address = "127.0.0.1:\(port)"
     let discovery: Discovery
     do {
-      discovery = Discovery(resources: try await sim.discovery())
+      discovery = Discovery(resources: try await sim.discovery() + AccessReviews.resources)
+      // kube-apiserver creates its default roles at start; so does the served cluster.
+      try await sim.bootstrapPolicy()
     } catch {
       try? await bound.channel.close()
       throw error
     }
     registry = ConnectionRegistry()
     let clock = sim.clock
+    let authorization = Authorization(
+      authenticator: Authenticator(
+        adminToken: token, users: options.users, anonymous: options.anonymousUser,
+        serviceAccountToken: { [sim] digest in await sim.authenticateServiceAccountToken(digest: digest) }),
+      rbac: { [sim] attributes in await sim.authorize(attributes) })
     let handler = APIHandler(
       api: sim, discovery: discovery, serverAddress: address, tables: TableRenderer(now: { clock.now }),
       logs: { [sim] (pod, request) throws(KubeError) in try await sim.logs(of: pod, request) },
-      prometheus: PrometheusQueryRoute(source: SimulatedMetrics(sim: sim), now: { clock.now.date }))
+      prometheus: PrometheusQueryRoute(source: SimulatedMetrics(sim: sim), now: { clock.now.date }),
+      followLogs: { [sim] (pod, request) throws(KubeError) in try await sim.followLogs(of: pod, request) },
+      tokens: { [sim] (account, request) throws(KubeError) in
+        let token = Self.randomToken()
+        var answer = try await sim.requestToken(for: account, request: request, digest: Authenticator.digest(token), id: UUID().uuidString.lowercased())
+        answer[path: ["status", "token"]] = .string(token)
+        return answer
+      },
+      reviews: AccessReviews(
+        authorize: { attributes in await authorization.authorize(attributes) },
+        rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }),
+      escalation: EscalationCheck(
+        authorize: { attributes in await authorization.authorize(attributes) },
+        rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }, api: sim))
     let connection = HTTPConnection(
-      handler: handler, authenticator: Authenticator(adminToken: token, users: options.users, anonymous: options.anonymousUser), tls: options.tls,
-      faults: options.faults, dice: FaultDice(seed: options.faults.seed), registry: registry)
+      handler: handler, authorization: authorization, tls: options.tls, faults: options.faults, dice: FaultDice(seed: options.faults.seed),
+      registry: registry)
     acceptTask = Task {
       try? await bound.executeThenClose { inbound in
         try await withThrowingDiscardingTaskGroup { group in
@@ -104,7 +124,8 @@ public actor KubeSimServer {
   }
 
   /// A client certificate from the server's CA for another user (TLS only; after `start`).
-  /// Its permissions follow the `ServerUser` of the same name, if any.
+  /// Its CN is the user and each group an O, as kube-apiserver reads them; RBAC decides what
+  /// it may do.
   public func issueClientCertificate(user: String, groups: [String] = []) throws -> IssuedCertificate {
     guard let pki else { throw KubeError.configuration("the server has no PKI: start it with tls on") }
     return try pki.clientCertificate(user: user, groups: groups)
@@ -151,9 +172,14 @@ public actor KubeSimServer {
     }
   }
 
+  /// 256 bits from the system's generator, as hex: a bearer credential must not be guessable
+  /// (the seeded generator is for the simulation's own choices, not for secrets).
   static func randomToken() -> String {
     var generator = SystemRandomNumberGenerator()
-    return (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }.joined()
+    return (0..<32).map { _ in
+      let byte = String(UInt8.random(in: 0...255, using: &generator), radix: 16)
+      return byte.count == 1 ? "0" + byte : byte
+    }.joined()
   }
 }
 

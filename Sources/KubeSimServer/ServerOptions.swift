@@ -35,20 +35,18 @@ public struct ServerOptions: Sendable {
   public static let admin = ServerUser(name: "release-admin", groups: ["system:masters"])
 }
 
-/// A caller known to the server: authenticated by bearer token, or by a client certificate
-/// whose CN is `name` (certificates from `KubeSimServer.issueClientCertificate`).
+/// A caller known to the server by a static bearer token (like kube-apiserver's token file).
+/// What it may do is up to RBAC: bind its name or groups to a role, or put it in
+/// `system:masters` for everything.
 public struct ServerUser: Sendable, Hashable {
   public var name: String
   public var groups: [String]
   public var token: String?
-  /// A read-only user gets 403 Forbidden on every write.
-  public var readOnly: Bool
 
-  public init(name: String, groups: [String] = [], token: String? = nil, readOnly: Bool = false) {
+  public init(name: String, groups: [String] = [], token: String? = nil) {
     self.name = name
     self.groups = groups
     self.token = token
-    self.readOnly = readOnly
   }
 }
 

@@ -121,6 +121,8 @@ struct TableRenderer: Sendable {
     case "PodDisruptionBudget":
       return [name, string(["spec", "minAvailable"], "N/A"), string(["spec", "maxUnavailable"], "N/A"), int(["status", "disruptionsAllowed"]), age]
     case "HorizontalPodAutoscaler":
+      // Columns read v2's metrics; a v1 object carries them in annotations.
+      let object = VersionConversion.toStorage(object)
       let target = object[path: ["spec", "scaleTargetRef"]]
       let reference = "\(target?["kind"]?.stringValue ?? "")/\(target?["name"]?.stringValue ?? "")"
       return [name, .string(reference), .string(Self.hpaTargets(object)), .int(object[path: ["spec", "minReplicas"]]?.intValue ?? 1),

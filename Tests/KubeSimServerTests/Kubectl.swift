@@ -1,5 +1,7 @@
 import Foundation
 import KubeSimServer
+import Synchronization
+import Testing
 
 /// Runs the real `kubectl` against a test server with a kubeconfig written to a temporary
 /// directory (its discovery cache too, so runs never share state).
@@ -65,4 +67,78 @@ struct Kubectl: Sendable {
   }
 
   func remove() { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// A kubectl left running (`logs -f`, `get -w`): its output so far, read as it comes on a
+/// thread of its own, and a bounded wait for its exit. Ended by `stop()` if still running, so
+/// a failing test leaves no process behind. (Unchecked: Foundation's Process is not marked
+/// Sendable, though `isRunning`, `terminationStatus` and `terminate()` are safe from any thread;
+/// the output is behind a Mutex.)
+final class RunningKubectl: @unchecked Sendable {
+  private let process: Process
+  private let read = ReadOutput()
+
+  /// What the reading thread has seen: shared with it, so a class.
+  final class ReadOutput: Sendable {
+    let data = Mutex(Data())
+    let finished = Mutex(false)
+  }
+
+  init(_ kubectl: Kubectl, _ arguments: [String]) throws {
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
+    process.arguments = ["--kubeconfig", kubectl.kubeconfig.path, "--cache-dir", kubectl.directory.appendingPathComponent("cache").path] + arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["HOME"] = kubectl.directory.path
+    environment["KUBECONFIG"] = nil
+    process.environment = environment
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = out
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let reader = out.fileHandleForReading
+    let read = self.read
+    Thread.detachNewThread {
+      while true {
+        let data = reader.availableData
+        if data.isEmpty { break }
+        read.data.withLock { $0.append(data) }
+      }
+      read.finished.withLock { $0 = true }
+    }
+  }
+
+  var output: String { read.data.withLock { String(decoding: $0, as: UTF8.self) } }
+  var isRunning: Bool { process.isRunning }
+
+  /// Polls (50 ms) until the process has exited and its output is read, for at most `limit`
+  /// of real time; its exit status, or nil if it is still running.
+  func exitStatus(within limit: Duration) async throws -> Int32? {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: limit)
+    while clock.now < deadline {
+      if !process.isRunning, read.finished.withLock({ $0 }) { return process.terminationStatus }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    return nil
+  }
+
+  func stop() {
+    if process.isRunning { process.terminate() }
+  }
+}
+
+extension Kubectl {
+  func start(_ arguments: String...) throws -> RunningKubectl { try RunningKubectl(self, arguments) }
+}
+
+extension Kubectl {
+  /// Runs kubectl and, should it fail, records the failure with what kubectl said.
+  @discardableResult
+  func expectSuccess(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
+    let result = try await run(arguments)
+    #expect(result.status == 0, "kubectl \(arguments.joined(separator: " ")): \(result.output)", sourceLocation: sourceLocation)
+    return result
+  }
 }

@@ -38,21 +38,35 @@ struct KubectlBasicsTests {
     }
   }
 
-  @Test func readOnlyUserIsForbiddenToWrite() async throws {
-    let viewer = ServerUser(name: "viewer", token: "viewer-token", readOnly: true)
-    try await ServerFixtures.withServer(tls: true, credential: .token("viewer-token"), users: [viewer]) { server, endpoint, kubectl in
+  /// A static-token user may do what RBAC grants it: here, read everything and write nothing.
+  @Test func aUserMayDoWhatRBACGrantsIt() async throws {
+    let viewer = ServerUser(name: "viewer", token: "viewer-token")
+    try await ServerFixtures.withServer(tls: true, credential: .token("viewer-token"), speed: 0, users: [viewer]) { server, endpoint, kubectl in
+      let denied = try await kubectl("get", "nodes", "-o", "name")
+      #expect(denied.stderr.contains(#"nodes is forbidden: User "viewer" cannot list resource "nodes" in API group "" at the cluster scope"#), "\(denied.output)")
+      let reader: Value = [
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": ["name": "reader"],
+        "rules": [["apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list", "watch"]]],
+      ]
+      let binding: Value = [
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": ["name": "viewer-reads"],
+        "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "reader"],
+        "subjects": [["apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "viewers"], ["kind": "User", "name": "viewer"]],
+      ]
+      _ = try await server.sim.create(reader, options: WriteOptions())
+      _ = try await server.sim.create(binding, options: WriteOptions())
       let read = try await kubectl("get", "nodes", "-o", "name")
       #expect(read.status == 0, "\(read.output)")
       let write = try await kubectl("label", "node", "gpu-1", "team=ml")
       #expect(write.status != 0)
-      #expect(write.stderr.contains(#"User "viewer" cannot patch resource "nodes""#), "\(write.output)")
-      // The same user by client certificate (CN=viewer) is just as read-only.
-      let issued = try await server.issueClientCertificate(user: "viewer", groups: ["viewers"])
+      #expect(write.stderr.contains(#"nodes "gpu-1" is forbidden: User "viewer" cannot patch resource "nodes" in API group "" at the cluster scope"#), "\(write.output)")
+      // A client certificate's organisation is a group: CN=someone-else, O=viewers reads too.
+      let issued = try await server.issueClientCertificate(user: "someone-else", groups: ["viewers"])
       let byCertificate = try Kubectl(endpoint: endpoint, credential: .certificate(certificatePEM: issued.certificatePEM, keyPEM: issued.keyPEM))
       defer { byCertificate.remove() }
       #expect(try await byCertificate("get", "nodes", "-o", "name").status == 0)
       let certificateWrite = try await byCertificate("label", "node", "gpu-1", "team=ml")
-      #expect(certificateWrite.stderr.contains(#"User "viewer" cannot patch resource "nodes""#), "\(certificateWrite.output)")
+      #expect(certificateWrite.stderr.contains(#"User "someone-else" cannot patch resource "nodes""#), "\(certificateWrite.output)")
       let node = try await server.sim.get(ResourceID(gvk: GroupVersionKind(group: "", version: "v1", kind: "Node"), namespace: nil, name: "gpu-1"))
       #expect(node.labels["team"] == nil)
     }

@@ -172,3 +172,46 @@ struct KubectlEverydayTests {
     }
   }
 }
+
+/// `kubectl autoscale` posts an autoscaling/v1 HorizontalPodAutoscaler (in protobuf); the
+/// served cluster stores it as v2, and each version reads it back as upstream converts it.
+@Suite("kubectl autoscale against KubeSimServer")
+struct KubectlAutoscaleTests {
+  @Test func autoscaleCreatesAnHPAThatBothVersionsRead() async throws {
+    try await ServerFixtures.withServer(tls: true, credential: .clientCertificate, speed: 0) { server, _, kubectl in
+      try await kubectl.expectSuccess("apply", "-f", try kubectl.file("app.yaml", ServerFixtures.app()))
+      let autoscale = try await kubectl("autoscale", "deployment", "vllm", "--min", "1", "--max", "3", "--cpu-percent", "80")
+      #expect(autoscale.status == 0, "\(autoscale.output)")
+      #expect(autoscale.stdout == "horizontalpodautoscaler.autoscaling/vllm autoscaled\n")
+
+      let stored = try await server.sim.get(
+        ResourceID(gvk: GroupVersionKind(group: "autoscaling", version: "v2", kind: "HorizontalPodAutoscaler"), namespace: "llm", name: "vllm"))
+      #expect(stored[path: ["spec", "metrics"]] == [["type": "Resource", "resource": ["name": "cpu", "target": ["type": "Utilization", "averageUtilization": 80]]]])
+      #expect(stored[path: ["spec", "scaleTargetRef"]] == ["kind": "Deployment", "name": "vllm", "apiVersion": "apps/v1"])
+
+      let table = try await kubectl("get", "hpa")
+      #expect(table.status == 0, "\(table.output)")
+      let row = table.stdout.split(separator: "\n").last.map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) } ?? []
+      #expect(row.first == "vllm", "\(table.stdout)")
+      #expect(row.contains("Deployment/vllm"))
+      #expect(row.contains { $0.hasSuffix("/80%") }, "\(table.stdout)")
+      #expect(Array(row.suffix(4).prefix(2)) == ["1", "3"], "MINPODS and MAXPODS: \(table.stdout)")
+
+      // kubectl expands the short name `hpa` to its preferred version: the full name keeps v1.
+      let v1 = try JSON.parse(try await kubectl("get", "horizontalpodautoscalers.v1.autoscaling", "vllm", "-o", "json").stdout)
+      #expect(v1.apiVersion == "autoscaling/v1")
+      #expect(v1[path: ["spec", "targetCPUUtilizationPercentage"]] == 80)
+      #expect(v1[path: ["spec", "metrics"]] == nil)
+
+      // A v2 metric v1 cannot say rides in its annotation.
+      let patch = #"{"spec":{"metrics":[{"type":"Pods","pods":{"metric":{"name":"gpu_cache_usage_perc"},"target":{"type":"AverageValue","averageValue":"800m"}}}]}}"#
+      let patched = try await kubectl("patch", "horizontalpodautoscalers.v2.autoscaling", "vllm", "--type=merge", "-p", patch)
+      #expect(patched.status == 0, "\(patched.output)")
+      let annotated = try JSON.parse(try await kubectl("get", "horizontalpodautoscalers.v1.autoscaling", "vllm", "-o", "json").stdout)
+      #expect(annotated[path: ["spec", "targetCPUUtilizationPercentage"]] == nil)
+      #expect(
+        annotated[path: ["metadata", "annotations", "autoscaling.alpha.kubernetes.io/metrics"]]
+          == #"[{"type":"Pods","pods":{"metricName":"gpu_cache_usage_perc","targetAverageValue":"800m"}}]"#)
+    }
+  }
+}
