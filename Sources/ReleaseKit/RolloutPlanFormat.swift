@@ -43,7 +43,8 @@ public enum RolloutPlanFormat {
       default:
         rows.append(["step:", "\(entry.step.summary) per step, \(entry.steps) step\(entry.steps == 1 ? "" : "s")"])
         if let window = entry.readinessWindow, let eta = entry.eta {
-          rows.append(["ETA:", "\(duration(eta)) (\(entry.steps) × \(window.components.seconds) s readiness window)"])
+          let pull = entry.isNew ? "" : ", after apply pre-pulls the new image on \(entry.nodes.count) node\(entry.nodes.count == 1 ? "" : "s")"
+          rows.append(["ETA:", "\(duration(eta)) (\(entry.steps) × \(window.components.seconds) s readiness window\(pull))"])
         }
       }
       for note in entry.notes { rows.append(["note:", note]) }

@@ -472,3 +472,67 @@ final class KillSwitch: KubeAPI, @unchecked Sendable {
     #expect(counting.count <= Self.span && counting.count >= Self.span * 2 / 3, "\(counting.count) calls")
   }
 }
+
+/// Two GPU Deployments rolling in one apply share the spare GPU as planned, and both finish.
+@Suite struct SharedGPURolloutTests {
+  static func deployment(_ name: String, image: String) -> String {
+    """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: \(name), namespace: app}
+    spec:
+      replicas: 2
+      selector: {matchLabels: {app: \(name)}}
+      strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+      template:
+        metadata: {labels: {app: \(name)}}
+        spec:
+          containers:
+            - name: \(name)
+              image: \(image)
+              resources: {limits: {nvidia.com/gpu: 1}}
+              readinessProbe: {httpGet: {path: /health, port: 8000}, initialDelaySeconds: 60, periodSeconds: 5, failureThreshold: 1}
+    ---
+    apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    metadata: {name: \(name), namespace: app}
+    spec: {minAvailable: 1, selector: {matchLabels: {app: \(name)}}}
+    """
+  }
+
+  static func environment(tag: String) async throws -> EnvironmentContext {
+    let objects = ["apiVersion: v1\nkind: Namespace\nmetadata: {name: app}", deployment("chat", image: "registry.example/chat:\(tag)"),
+      deployment("embed", image: "registry.example/embed:\(tag)")].joined(separator: "\n---\n")
+    let (context, _) = try await WorkflowHarness.scratch([
+      "environments/app/kustomization.yaml": "resources: [app.yaml]\n", "environments/app/app.yaml": objects,
+    ])
+    return context
+  }
+
+  @Test func oneSurgesIntoTheSpareGPUTheOtherStepsInPlaceAndBothFinish() async throws {
+    // Five single-GPU nodes: four pods run, one GPU is spare.
+    let yaml = """
+      admission: {extendedResourceToleration: true}
+      nodePools: [{namePrefix: gpu, count: 5, allocatable: {cpu: "16", memory: 64Gi, nvidia.com/gpu: 1}}]
+      defaults: {pullSeconds: 20, modelLoadSeconds: 0, metrics: {errorRate: 0.001}}
+      objects: [{apiVersion: v1, kind: Namespace, metadata: {name: default}}]
+      """
+    let sim = KubeSim(scenario: try Scenario(yaml: yaml, file: "shared.yaml"))
+    let harness = try await WorkflowHarness.make(.inProcess, sim: sim)
+    _ = try await harness.apply(try await Self.environment(tag: "v1"))
+    let start = await sim.now.secondsDouble
+    let observer = CollectingObserver()
+    let next = try await Self.environment(tag: "v2")
+    guard case .applied(let record, _) = try await harness.apply(next, observer: observer) else { Issue.record("not applied"); return }
+    #expect(record.status == .deployed)
+    let steps = await observer.events.compactMap { if case .rolloutStarted(let id, let step, _, _) = $0 { return "\(id.name): \(step.summary)" } else { return nil } }
+    #expect(Set(steps) == ["chat: in place 1", "embed: surge 1"] || Set(steps) == ["chat: surge 1", "embed: in place 1"], "\(steps)")
+    let trace = await sim.trace
+    for name in ["chat", "embed"] {
+      #expect(trace.minimumReadyPods(matching: ["app": name], from: start) >= 1, "\(name)")
+      let live = try await harness.api.get(ResourceID(gvk: GroupVersionKind(group: "apps", version: "v1", kind: "Deployment"), namespace: "app", name: name))
+      #expect(live[path: ["status", "updatedReplicas"]] == 2 && live[path: ["status", "readyReplicas"]] == 2, "\(name)")
+    }
+    #expect(try await harness.diff(next).changed.isEmpty)
+  }
+}
