@@ -23,7 +23,7 @@ import Testing
           GPUs:      1 per pod; 1 free on the nodes its pods can land on (busy-1, busy-2, spare-1)
           budget:    1 pod may be down at once (PDB vllm: minAvailable 1, 2 healthy, 1 may go; strategy maxSurge 1, maxUnavailable 0: 1 may go)
           step:      surge 1 per step, 2 steps
-          ETA:       11m 0s (2 × 330 s readiness window)
+          ETA:       11m 0s (2 × 330 s readiness window, after apply pre-pulls the new image on 3 nodes)
 
         """)
   }
