@@ -93,6 +93,10 @@ let package = Package(
       dependencies: ["CLibGit2"],
       swiftSettings: strictness),
     .target(
+      name: "Promotion",
+      dependencies: ["EnvironmentRepo", .product(name: "Yams", package: "Yams")],
+      swiftSettings: strictness),
+    .target(
       name: "Rollout",
       dependencies: [
         "Manifest", "Kube", "Diff", "CZlib", "EnvironmentRepo", "Metrics",
@@ -103,7 +107,7 @@ let package = Package(
     .target(
       name: "ReleaseKit",
       dependencies: [
-        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "Diff", "Rollout", "GitStore", "Metrics",
+        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "Diff", "Rollout", "GitStore", "Metrics", "Promotion",
       ],
       swiftSettings: strictness),
     .executableTarget(
@@ -160,6 +164,7 @@ let package = Package(
       name: "LintTests",
       dependencies: ["Rollout", "ReleaseKit", "Diff", "Kube", "KubeSim", "Manifest", "EnvironmentRepo"],
       swiftSettings: strictness),
+    .testTarget(name: "PromotionTests", dependencies: ["Promotion", "EnvironmentRepo"], swiftSettings: strictness),
     .testTarget(
       name: "ReleaseCLITests", dependencies: ["Manifest"], swiftSettings: strictness),
   ]

@@ -34,6 +34,8 @@ public struct EnvironmentConfig: Sendable, Equatable {
   public var prune: Bool
   /// Health gates, rollback and the metrics source.
   public var rollout: RolloutConfig
+  /// What `release promote` copies between environments.
+  public var pins: PinsConfig = PinsConfig()
 
   public init(cluster: Cluster, records: Records = Records(), prune: Bool = false, rollout: RolloutConfig = RolloutConfig()) {
     self.cluster = cluster
@@ -51,13 +53,13 @@ public struct EnvironmentConfig: Sendable, Equatable {
       throw EnvironmentError(file: file, field: nil, line: error.line, message: error.message)
     }
     do {
-      (cluster, records, prune, rollout) = try Self.parse(document, file: file)
+      (cluster, records, prune, rollout, pins) = try Self.parse(document, file: file)
     } catch {
       throw EnvironmentError(file: error.file, field: error.field, message: error.message)
     }
   }
 
-  private static func parse(_ document: Value, file: String) throws(FieldError) -> (Cluster, Records, Bool, RolloutConfig) {
+  private static func parse(_ document: Value, file: String) throws(FieldError) -> (Cluster, Records, Bool, RolloutConfig, PinsConfig) {
     var fields = FieldReader(value: document, file: file, path: "")
     try fields.requireString("apiVersion", equalTo: Self.apiVersion)
     try fields.requireString("kind", equalTo: Self.kind)
@@ -74,6 +76,7 @@ public struct EnvironmentConfig: Sendable, Equatable {
     let prune = try fields.optionalBool("prune") ?? false
     var rollout = try RolloutConfig.parse(
       rollout: try fields.optionalMap("rollout"), gates: try fields.optionalList("gates"), metrics: try fields.optionalMap("metrics"), file: file)
+    let pins = try PinsConfig.parse(try fields.optionalMap("pins"))
     try fields.rejectUnknownKeys()
     if case .embedded = cluster {
       rollout.metrics = rollout.metrics ?? .embedded
@@ -83,7 +86,7 @@ public struct EnvironmentConfig: Sendable, Equatable {
       throw FieldError(
         file: file, field: "gates", message: "gate \"\(gate.name)\" needs a metrics source: set metrics.prometheus.url")
     }
-    return (cluster, records, prune, rollout)
+    return (cluster, records, prune, rollout, pins)
   }
 
   private static func parseCluster(_ clusterFields: FieldReader, file: String) throws(FieldError) -> Cluster {

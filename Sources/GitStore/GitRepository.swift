@@ -3,7 +3,7 @@ internal import CLibGit2
 /// An environment repo opened through libgit2: which commit is checked out and whether the
 /// working tree differs from it. Owns the C handle; not shared across tasks.
 public final class GitRepository {
-  private let handle: OpaquePointer
+  let handle: OpaquePointer
   public let path: String
 
   /// The repository containing `path` (searching upward, as `git` does); nil when there is none.

@@ -41,11 +41,17 @@ struct ApplyCommand: AsyncParsableCommand {
     configured.unfreeze = unfreeze
     configured.prePull = !noPrepull
     let settings = configured
+    try await Self.execute(context, session, settings: settings, yes: yes, json: output == .json)
+  }
+
+  /// Lint, then apply with its plan, gates and rollback, confirming as the flags say; prints
+  /// the outcome. Shared with `release promote`, which applies the environment it promoted to.
+  static func execute(_ context: EnvironmentContext, _ session: ClusterSession, settings: ApplySettings, yes: Bool, json: Bool) async throws {
     let confirmYes = yes
     let interactive = Console.stdinIsTerminal
-    let mode = PrintingObserver.mode(json: output == .json)
+    let mode = PrintingObserver.mode(json: json)
     // With -o json stdout carries only the event stream; the narrative goes to stderr.
-    let toStderr = output == .json
+    let toStderr = json
     let say: @Sendable (String) -> Void = { line in toStderr ? Console.note(line) : Console.progress(line) }
     let name = context.name
     let outcome = try await session.run { api, clock in

@@ -1,0 +1,138 @@
+internal import Diff
+public import EnvironmentRepo
+internal import Foundation
+internal import GitStore
+public import Kube
+internal import Manifest
+public import Promotion
+public import Rollout
+
+/// `release promote FROM TO`: check FROM is fit to be promoted, copy its pins into TO's
+/// kustomization.yaml as a surgical text edit, commit it with a `Promoted-From` trailer.
+/// Applying TO afterwards is the apply command's job.
+public enum PromotionWorkflow {
+  public struct Change: Sendable, Equatable {
+    public var pin: String
+    public var from: String
+    public var to: String
+  }
+
+  public struct Plan: Sendable {
+    public var file: String
+    public var before: String
+    public var after: String
+    public var changes: [Change]
+  }
+
+  static let kustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+
+  static func kustomization(of environment: String, in repository: EnvironmentRepository) throws(ReleaseFailure) -> String {
+    let directory: String
+    do {
+      directory = try repository.directory(of: environment)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+    for name in kustomizationNames where FileManager.default.fileExists(atPath: directory + "/" + name) { return directory + "/" + name }
+    throw ReleaseFailure.badInput("\(repository.relative(directory)): no kustomization.yaml")
+  }
+
+  /// FROM's pins (as FROM's release.yaml names them) against TO's file.
+  public static func plan(from: EnvironmentContext, to: EnvironmentContext) throws(ReleaseFailure) -> Plan {
+    let repository = to.repository
+    let sourceFile = try kustomization(of: from.name, in: repository)
+    let targetFile = try kustomization(of: to.name, in: repository)
+    guard let sourceText = try? String(contentsOfFile: sourceFile, encoding: .utf8),
+      let targetText = try? String(contentsOfFile: targetFile, encoding: .utf8)
+    else { throw ReleaseFailure.badInput("cannot read \(repository.relative(sourceFile)) or \(repository.relative(targetFile))") }
+    do {
+      let source = try PinSet.read(sourceText, file: repository.relative(sourceFile), config: from.config.pins)
+      let target = try PinSet.read(targetText, file: repository.relative(targetFile), config: from.config.pins)
+      var changes: [Change] = []
+      var edits: [PinEdit.Change] = []
+      for pin in source.pins {
+        guard let current = target[pin.name], let position = current.position else {
+          throw PromotionError.nowhereToPin(file: repository.relative(targetFile), pin: pin.name)
+        }
+        guard current.value != pin.value else { continue }
+        changes.append(Change(pin: pin.name, from: current.value, to: pin.value))
+        let key = pin.name.split(separator: " ")
+        // A literal is one scalar, KEY=VALUE: the key stays, the value changes.
+        let written = key.first == "configMap" ? "\(key.last ?? "")=\(pin.value)" : pin.value
+        edits.append(PinEdit.Change(line: position.line, column: position.column, value: written))
+      }
+      let after = try PinEdit.apply(edits, to: targetText, file: repository.relative(targetFile))
+      return Plan(file: targetFile, before: targetText, after: after, changes: changes)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+  }
+
+  /// Why FROM should not be promoted now: not deployed from the checked-out commit, deployed
+  /// from a dirty tree, or live differs from it (drift or a failed rollout).
+  public static func refusals(_ from: EnvironmentContext, api: any KubeAPI) async throws(ReleaseFailure) -> [String] {
+    let records = try await HistoryWorkflow.records(from, api: api)
+    guard let current = records.first(where: { $0.status == .deployed }) else { return ["\(from.name) has no deployed release"] }
+    var reasons: [String] = []
+    if let newest = records.first, newest.revision != current.revision {
+      reasons.append("its newest release, revision \(newest.revision), is \(newest.status.rawValue)")
+    }
+    if current.dirty { reasons.append("revision \(current.revision) was applied from a dirty tree") }
+    if let head = from.source.commit, current.commit != head {
+      reasons.append("revision \(current.revision) was applied from \(current.commit.map { String($0.prefix(12)) } ?? "no commit"), not the checked-out \(head.prefix(12))")
+    }
+    let changes = try await DiffWorkflow.changes(from, api: api)
+    if changes.hasChanges {
+      reasons.append("the cluster differs from git in \(changes.changed.count) object(s) (see `release diff \(from.name)`)")
+    }
+    return reasons
+  }
+
+  /// Writes the edit and commits it; returns the new commit.
+  public static func commit(_ plan: Plan, from: EnvironmentContext, to: String) throws(ReleaseFailure) -> String {
+    let repository: GitRepository
+    do {
+      guard let found = try GitRepository.discover(at: from.repository.root) else {
+        throw ReleaseFailure.badInput("\(from.repository.root) is not a git repository: promotion commits its change")
+      }
+      repository = found
+      guard try !repository.isDirty() else {
+        throw ReleaseFailure.badInput("the environment repo has uncommitted changes: commit or stash them first, so the promotion commit holds only the pins")
+      }
+    } catch let error as ReleaseFailure {
+      throw error
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+    do {
+      try Data(plan.after.utf8).write(to: URL(fileURLWithPath: plan.file), options: .atomic)
+    } catch {
+      throw ReleaseFailure.badInput("\(plan.file): cannot write: \(error.localizedDescription)")
+    }
+    let message = "Promote \(from.name) to \(to)\n\n" + plan.changes.map { "- \($0.pin): \($0.from) → \($0.to)" }.joined(separator: "\n")
+      + "\n\nPromoted-From: \(from.name)@\(from.source.commit ?? "uncommitted")\n"
+    do {
+      return try repository.commit(files: [plan.file], message: message)
+    } catch {
+      // Nothing half-done: the file goes back as it was.
+      try? Data(plan.before.utf8).write(to: URL(fileURLWithPath: plan.file), options: .atomic)
+      throw ReleaseFailure.badInput("committing the promotion: \(error)")
+    }
+  }
+
+  /// `diff -u` of the edit, for the user to read before it is committed.
+  public static func fileDiff(_ plan: Plan, relativeTo repository: EnvironmentRepository) -> String {
+    let name = repository.relative(plan.file)
+    var lines = ["--- a/\(name)", "+++ b/\(name)"]
+    for hunk in UnifiedDiff.hunks(old: plan.before, new: plan.after) {
+      for line in hunk {
+        switch line {
+        case .context(let text): lines.append(" " + text)
+        case .removed(let text): lines.append("-" + text)
+        case .added(let text): lines.append("+" + text)
+        }
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+}

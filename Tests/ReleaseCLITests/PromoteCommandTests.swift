@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// `release promote staging prod` on a fresh copy of the example repo, each environment on its
+/// own embedded cluster: refusals, the surgical edit and its commit, the rollout, the no-op.
+@Suite struct PromoteCommandTests {
+  func git(_ tree: ScratchTree, _ arguments: [String]) throws -> String {
+    let result = try ReleaseBinary.runProcess("/usr/bin/env", ["git"] + arguments, in: tree.root)
+    #expect(result.status == 0, "git \(arguments): \(result.stderr)")
+    return result.stdout
+  }
+
+  @Test func promotesTheStagingPinsIntoProdCommitsAndRollsProdOut() throws {
+    let tree = try ApplyCommandTests.exampleRepo()
+    defer { tree.remove() }
+    _ = try git(tree, ["config", "user.name", "Dev"])
+    _ = try git(tree, ["config", "user.email", "dev@example.com"])
+    #expect(try ReleaseBinary.run(["apply", "prod", "--yes"], in: tree.root).status == 0)
+
+    // staging was never applied: not fit to be promoted from.
+    let early = try ReleaseBinary.run(["promote", "staging", "prod", "--yes"], in: tree.root)
+    #expect(early.status == 5, "\(early.stdout)\n\(early.stderr)")
+    #expect(early.stderr.contains("staging has no deployed release"), "\(early.stderr)")
+
+    #expect(try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root).status == 0)
+    let before = try String(contentsOfFile: tree.root + "/environments/prod/kustomization.yaml", encoding: .utf8)
+    let dry = try ReleaseBinary.run(["promote", "staging", "prod", "--dry-run"], in: tree.root)
+    #expect(dry.status == 0, "\(dry.stderr)")
+    #expect(dry.stdout.contains("-    newTag: v0.6.2\n+    newTag: v0.6.3"), "\(dry.stdout)")
+    #expect(try String(contentsOfFile: tree.root + "/environments/prod/kustomization.yaml", encoding: .utf8) == before)
+
+    let head = try git(tree, ["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    let promote = try ReleaseBinary.run(["promote", "staging", "prod", "--yes"], in: tree.root)
+    #expect(promote.status == 0, "\(promote.stdout)\n\(promote.stderr)")
+    #expect(promote.stdout.contains("prod: release revision 2 deployed"), "\(promote.stdout)")
+    // One line changed, nothing else: comments and layout as the author wrote them.
+    let after = try String(contentsOfFile: tree.root + "/environments/prod/kustomization.yaml", encoding: .utf8)
+    #expect(after == before.replacingOccurrences(of: "newTag: v0.6.2", with: "newTag: v0.6.3"))
+    let message = try git(tree, ["log", "-1", "--format=%B"])
+    #expect(message.contains("Promote staging to prod") && message.contains("Promoted-From: staging@\(head)"), "\(message)")
+    #expect(try git(tree, ["status", "--porcelain"]).isEmpty)
+    let status = try ReleaseBinary.run(["status", "prod"], in: tree.root)
+    #expect(status.stdout.contains("vllm/vllm-openai:v0.6.3"), "\(status.stdout)")
+
+    let again = try ReleaseBinary.run(["promote", "staging", "prod", "--yes"], in: tree.root)
+    #expect(again.status == 0 && again.stdout.contains("prod already has staging's pins"), "\(again.stdout)\n\(again.stderr)")
+  }
+}
