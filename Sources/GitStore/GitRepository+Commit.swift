@@ -17,6 +17,9 @@ extension GitRepository {
     var index: OpaquePointer?
     guard git_repository_index(&index, handle) == 0, let index else { throw GitError(path: path, message: Self.lastError()) }
     defer { git_index_free(index) }
+    // Another process (a `git commit`, a child `release`) may have written the index since
+    // this handle read it: start from what is on disk, or its commits would be undone.
+    guard git_index_read(index, 1) == 0 else { throw GitError(path: path, message: Self.lastError()) }
     for file in files {
       guard file.hasPrefix(root) else { throw GitError(path: file, message: "not inside the repository's working tree \(root)") }
       guard git_index_add_bypath(index, String(file.dropFirst(root.count))) == 0 else { throw GitError(path: file, message: Self.lastError()) }
@@ -45,5 +48,27 @@ extension GitRepository {
     }
     guard result == 0, let text = git_oid_tostr_s(&commitID) else { throw GitError(path: path, message: Self.lastError()) }
     return String(cString: text)
+  }
+}
+
+extension GitRepository {
+  /// A new repository at `path` whose commits are authored as `name <email>` (its own config,
+  /// so it does not depend on the user's).
+  public static func create(at path: String, authorName name: String, email: String) throws(GitError) -> GitRepository {
+    _ = git_libgit2_init()
+    var repo: OpaquePointer?
+    guard git_repository_init(&repo, path, 0) == 0, let repo else {
+      let error = GitError(path: path, message: lastError())
+      git_libgit2_shutdown()
+      throw error
+    }
+    let repository = GitRepository(adopting: repo, path: path)
+    var config: OpaquePointer?
+    guard git_repository_config(&config, repo) == 0, let config else { throw GitError(path: path, message: lastError()) }
+    defer { git_config_free(config) }
+    guard git_config_set_string(config, "user.name", name) == 0, git_config_set_string(config, "user.email", email) == 0 else {
+      throw GitError(path: path, message: lastError())
+    }
+    return repository
   }
 }

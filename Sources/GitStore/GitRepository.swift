@@ -20,6 +20,12 @@ public final class GitRepository {
     return GitRepository(handle: repo, path: path)
   }
 
+  /// Takes ownership of an open handle (and of one libgit2 init, released in deinit).
+  init(adopting handle: OpaquePointer, path: String) {
+    self.handle = handle
+    self.path = path
+  }
+
   private init(handle: OpaquePointer, path: String) {
     self.handle = handle
     self.path = path
