@@ -1,6 +1,6 @@
 public import EnvironmentRepo
 internal import Foundation
-internal import GitStore
+public import GitStore
 public import Manifest
 public import Rollout
 
@@ -31,6 +31,26 @@ public struct EnvironmentContext: Sendable {
     }
     return EnvironmentContext(
       repository: repository, name: name, config: config, objects: rendered.objects, source: try Self.source(repository))
+  }
+
+  /// The environment as commit `revision` holds it (`--at REV`): rendered from the commit's
+  /// tree, not the working tree; its source is that commit, clean.
+  public static func load(_ name: String, repository: EnvironmentRepository, at revision: String) async throws(ReleaseFailure) -> EnvironmentContext {
+    let snapshot: GitTreeSnapshot
+    do {
+      guard let git = try GitRepository.discover(at: repository.root) else {
+        throw ReleaseFailure.badInput("--at \(revision): \(repository.root) is not a git repository")
+      }
+      snapshot = try git.snapshot(at: revision)
+    } catch let failure as ReleaseFailure {
+      throw failure
+    } catch {
+      throw ReleaseFailure.badInput("--at \(revision): \(error)")
+    }
+    let atCommit = EnvironmentRepository(root: repository.root, fileSystem: GitTreeFileSystem(root: repository.root, snapshot: snapshot))
+    var context = try await load(name, repository: atCommit)
+    context.source = ReleaseSource(commit: snapshot.commit, dirty: false, appliedBy: Self.whoAmI(), holderIsGone: Self.isGoneLocally)
+    return context
   }
 
   static func source(_ repository: EnvironmentRepository) throws(ReleaseFailure) -> ReleaseSource {

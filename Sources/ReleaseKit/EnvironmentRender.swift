@@ -1,12 +1,17 @@
 public import EnvironmentRepo
 internal import Foundation
 public import Manifest
-internal import Render
+public import Render
 
 /// The objects of one environment (or one directory), in kustomize's output order.
 public struct EnvironmentRender: Sendable {
   public var name: String
   public var objects: [Value]
+
+  public init(name: String, objects: [Value]) {
+    self.name = name
+    self.objects = objects
+  }
 }
 
 /// Renders environments of a repo; `--all` renders them concurrently and keeps name order.
@@ -22,7 +27,7 @@ public struct EnvironmentRenderer: Sendable {
     } catch {
       throw ReleaseFailure.badInput("\(error)")
     }
-    return try Self.render(directory: directory, label: environment, relativeTo: repository.root)
+    return try Self.render(directory: directory, label: environment, relativeTo: repository.root, fileSystem: repository.fileSystem)
   }
 
   public func renderAll() async throws -> [EnvironmentRender] {
@@ -42,9 +47,11 @@ public struct EnvironmentRenderer: Sendable {
     }
   }
 
-  public static func render(directory: String, label: String, relativeTo base: String) throws -> EnvironmentRender {
+  public static func render(
+    directory: String, label: String, relativeTo base: String, fileSystem: any FileSystem = DiskFileSystem()
+  ) throws -> EnvironmentRender {
     do {
-      let objects = try Renderer(fileSystem: DiskFileSystem()).render(directory: directory)
+      let objects = try Renderer(fileSystem: fileSystem).render(directory: directory)
       return EnvironmentRender(name: label, objects: objects)
     } catch {
       throw ReleaseFailure.badInput(PathDisplay.relativize("\(error)", to: base))

@@ -16,9 +16,10 @@ struct DiffCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
   @Argument(help: "Environment name.") var environment: String
   @Option(name: [.short, .customLong("output")], help: "text, json or markdown.") var output: DiffOutput = .text
+  @Option(name: .long, help: "Diff the environment as this commit holds it (branch, tag, SHA, HEAD~N), not the working tree.") var at: String?
 
   func run() async throws {
-    let (context, session) = try await global.open(environment)
+    let (context, session) = try await global.open(environment, at: at)
     let changes = try await session.run { api, _ in try await DiffWorkflow.changes(context, api: api) }
     Console.output(DiffWorkflow.format(changes, as: output.format, colour: Console.useColour))
     if changes.hasChanges { throw ExitCode(ReleaseExit.differences.rawValue) }

@@ -40,8 +40,15 @@ struct GlobalOptions: ParsableArguments {
 
   /// The environment, validated and rendered, and a session on its cluster. Kubeconfig
   /// warnings go to stderr here, once.
-  func open(_ environment: String) async throws(ReleaseFailure) -> (EnvironmentContext, ClusterSession) {
-    let context = try await EnvironmentContext.load(environment, repository: try environmentRepository())
+  /// `at`: render the environment as that commit holds it instead of the working tree.
+  func open(_ environment: String, at revision: String? = nil) async throws(ReleaseFailure) -> (EnvironmentContext, ClusterSession) {
+    let repository = try environmentRepository()
+    let context: EnvironmentContext
+    if let revision {
+      context = try await EnvironmentContext.load(environment, repository: repository, at: revision)
+    } else {
+      context = try await EnvironmentContext.load(environment, repository: repository)
+    }
     let session = try ClusterConnector(kubeconfig: kubeconfig, context: self.context).connect(context.config, repository: context.repository)
     for warning in session.warnings { Console.warning(warning) }
     return (context, session)

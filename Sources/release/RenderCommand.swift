@@ -19,6 +19,9 @@ struct RenderCommand: AsyncParsableCommand {
   @Argument(help: "Environment name or kustomization directory.")
   var target: String?
 
+  @Option(name: .long, help: "Render the environment as this commit holds it (branch, tag, SHA, HEAD~N), without a checkout.")
+  var at: String?
+
   @Flag(name: .long, help: "Render every environment of the repo.")
   var all = false
 
@@ -36,6 +39,9 @@ struct RenderCommand: AsyncParsableCommand {
     if all {
       let repo = try global.environmentRepository()
       renders = try await EnvironmentRenderer(repository: repo).renderAll()
+    } else if let target, let at {
+      let context = try await EnvironmentContext.load(target, repository: try global.environmentRepository(), at: at)
+      renders = [EnvironmentRender(name: target, objects: context.objects)]
     } else if let target {
       renders = [try await renderOne(target)]
     } else {
