@@ -27,6 +27,15 @@ public struct RolloutConfig: Sendable, Equatable {
   public var bakeSeconds: Int
   /// A pre-pull slower than this fails the rollout before its first step.
   public var prePullTimeoutSeconds: Int = 1800
+  /// After a promotion's rollout was rolled back: keep the promotion commit (git says the new
+  /// version, its pins frozen until a commit changes them) or commit its revert (git and the
+  /// cluster agree again).
+  public var afterRollback: AfterRollback = .freeze
+
+  public enum AfterRollback: String, Sendable, Equatable {
+    case freeze
+    case revert
+  }
   /// How often metric gates are evaluated while baking.
   public var gateIntervalSeconds: Int
   public var onFailure: OnFailure
@@ -109,6 +118,10 @@ extension RolloutConfig {
         config.onFailure = value
       }
       if let freeze = try fields.optionalBool("freezePins") { config.freezePins = freeze }
+      if let text = try fields.optionalString("afterRollback") {
+        guard let value = AfterRollback(rawValue: text) else { throw fields.error("afterRollback", "expected freeze or revert, got \"\(text)\"") }
+        config.afterRollback = value
+      }
       try fields.rejectUnknownKeys()
     }
     var names: Set<String> = []

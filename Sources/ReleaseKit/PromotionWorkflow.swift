@@ -120,6 +120,22 @@ public enum PromotionWorkflow {
     }
   }
 
+  /// Puts TO's file back as it was before the promotion and commits that, after the promoted
+  /// version was rolled back (release.yaml `rollout.afterRollback: revert`).
+  public static func revert(_ plan: Plan, promotion: String, from: String, to: String, repositoryRoot: String) throws(ReleaseFailure) -> String {
+    do {
+      guard let repository = try GitRepository.discover(at: repositoryRoot) else { throw ReleaseFailure.badInput("\(repositoryRoot) is not a git repository") }
+      try Data(plan.before.utf8).write(to: URL(fileURLWithPath: plan.file), options: .atomic)
+      return try repository.commit(
+        files: [plan.file],
+        message: "Revert \"Promote \(from) to \(to)\"\n\nThe promoted version was rolled back automatically in \(to).\n\nReverts: \(promotion)\n")
+    } catch let failure as ReleaseFailure {
+      throw failure
+    } catch {
+      throw ReleaseFailure.badInput("reverting the promotion: \(error)")
+    }
+  }
+
   /// `diff -u` of the edit, for the user to read before it is committed.
   public static func fileDiff(_ plan: Plan, relativeTo repository: EnvironmentRepository) -> String {
     let name = repository.relative(plan.file)

@@ -52,6 +52,12 @@ struct PromoteCommand: AsyncParsableCommand {
     Console.progress("committed \(commit.prefix(12)): Promote \(from) to \(to) (Promoted-From: \(from)@\(source.source.commit.map { String($0.prefix(12)) } ?? "uncommitted"))")
     if noApply { return }
     let (promoted, session) = try await global.open(to)
-    try await ApplyCommand.execute(promoted, session, settings: promoted.settings, yes: yes, json: false)
+    do {
+      try await ApplyCommand.execute(promoted, session, settings: promoted.settings, yes: yes, json: false)
+    } catch let failure as ReleaseFailure where failure.exit == .rolledBack && promoted.config.rollout.afterRollback == .revert {
+      let revert = try PromotionWorkflow.revert(plan, promotion: commit, from: from, to: to, repositoryRoot: source.repository.root)
+      Console.warning("committed \(revert.prefix(12)): the promotion reverted, so git says what \(to) runs (rollout.afterRollback: revert)")
+      throw failure
+    }
   }
 }

@@ -45,4 +45,38 @@ import Testing
     let again = try ReleaseBinary.run(["promote", "staging", "prod", "--yes"], in: tree.root)
     #expect(again.status == 0 && again.stdout.contains("prod already has staging's pins"), "\(again.stdout)\n\(again.stderr)")
   }
+
+  @Test(arguments: ["freeze", "revert"])
+  func aPromotedVersionThatRollsBackLeavesGitAsReleaseYamlSays(policy: String) throws {
+    let tree = try ApplyCommandTests.exampleRepo()
+    defer { tree.remove() }
+    _ = try git(tree, ["config", "user.name", "Dev"])
+    _ = try git(tree, ["config", "user.email", "dev@example.com"])
+    let prodConfig = tree.root + "/environments/prod/release.yaml"
+    try (try String(contentsOfFile: prodConfig, encoding: .utf8) + "rollout: {afterRollback: \(policy)}\n").write(toFile: prodConfig, atomically: true, encoding: .utf8)
+    #expect(try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root).status == 0)
+    let staging = tree.root + "/environments/staging/kustomization.yaml"
+    try (try String(contentsOfFile: staging, encoding: .utf8)).replacingOccurrences(of: "newTag: v0.6.3", with: "newTag: v0.6.4-crash")
+      .write(toFile: staging, atomically: true, encoding: .utf8)
+    _ = try git(tree, ["commit", "-qam", "crashing version in staging"])
+    #expect(try ReleaseBinary.run(["apply", "prod", "--yes"], in: tree.root).status == 0)
+    #expect(try ReleaseBinary.run(["apply", "staging", "--yes", "--no-prepull"], in: tree.root).status == 3)
+
+    // staging's newest release rolled back: refused unless forced.
+    #expect(try ReleaseBinary.run(["promote", "staging", "prod", "--yes"], in: tree.root).status == 5)
+    let forced = try ReleaseBinary.run(["promote", "staging", "prod", "--yes", "--force"], in: tree.root)
+    #expect(forced.status == 3, "\(forced.stdout)\n\(forced.stderr)")
+    let prodFile = try String(contentsOfFile: tree.root + "/environments/prod/kustomization.yaml", encoding: .utf8)
+    let subjects = try git(tree, ["log", "--format=%s"])
+    if policy == "revert" {
+      #expect(subjects.hasPrefix("Revert \"Promote staging to prod\""), "\(subjects)")
+      #expect(prodFile.contains("newTag: v0.6.2"))
+      #expect(try ReleaseBinary.run(["diff", "prod"], in: tree.root).status == 0)
+    } else {
+      #expect(subjects.hasPrefix("Promote staging to prod"), "\(subjects)")
+      #expect(prodFile.contains("newTag: v0.6.4-crash"))
+      let again = try ReleaseBinary.run(["apply", "prod", "--yes"], in: tree.root)
+      #expect(again.status == 5 && again.stderr.contains("was rolled back in revision 2"), "\(again.stderr)")
+    }
+  }
 }
