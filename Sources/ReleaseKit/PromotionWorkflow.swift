@@ -22,6 +22,8 @@ public enum PromotionWorkflow {
     public var before: String
     public var after: String
     public var changes: [Change]
+    /// FROM's pins as they were read: what a retry applies again on a moved TO file.
+    public var sourcePins: [PinSet.Pin]
   }
 
   static let kustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
@@ -41,16 +43,29 @@ public enum PromotionWorkflow {
   public static func plan(from: EnvironmentContext, to: EnvironmentContext) throws(ReleaseFailure) -> Plan {
     let repository = to.repository
     let sourceFile = try kustomization(of: from.name, in: repository)
-    let targetFile = try kustomization(of: to.name, in: repository)
-    guard let sourceText = try? String(contentsOfFile: sourceFile, encoding: .utf8),
-      let targetText = try? String(contentsOfFile: targetFile, encoding: .utf8)
-    else { throw ReleaseFailure.badInput("cannot read \(repository.relative(sourceFile)) or \(repository.relative(targetFile))") }
+    guard let sourceText = try? String(contentsOfFile: sourceFile, encoding: .utf8) else {
+      throw ReleaseFailure.badInput("cannot read \(repository.relative(sourceFile))")
+    }
+    let source: PinSet
     do {
-      let source = try PinSet.read(sourceText, file: repository.relative(sourceFile), config: from.config.pins)
-      let target = try PinSet.read(targetText, file: repository.relative(targetFile), config: from.config.pins)
+      source = try PinSet.read(sourceText, file: repository.relative(sourceFile), config: from.config.pins)
+    } catch {
+      throw ReleaseFailure.badInput("\(error)")
+    }
+    return try plan(pins: source.pins, config: from.config.pins, into: to.name, repository: repository)
+  }
+
+  /// The given pin values written into TO's file as it is on disk now.
+  public static func plan(pins: [PinSet.Pin], config: PinsConfig, into to: String, repository: EnvironmentRepository) throws(ReleaseFailure) -> Plan {
+    let targetFile = try kustomization(of: to, in: repository)
+    guard let targetText = try? String(contentsOfFile: targetFile, encoding: .utf8) else {
+      throw ReleaseFailure.badInput("cannot read \(repository.relative(targetFile))")
+    }
+    do {
+      let target = try PinSet.read(targetText, file: repository.relative(targetFile), config: config)
       var changes: [Change] = []
       var edits: [PinEdit.Change] = []
-      for pin in source.pins {
+      for pin in pins {
         guard let current = target[pin.name], let position = current.position else {
           throw PromotionError.nowhereToPin(file: repository.relative(targetFile), pin: pin.name)
         }
@@ -62,7 +77,7 @@ public enum PromotionWorkflow {
         edits.append(PinEdit.Change(line: position.line, column: position.column, value: written))
       }
       let after = try PinEdit.apply(edits, to: targetText, file: repository.relative(targetFile))
-      return Plan(file: targetFile, before: targetText, after: after, changes: changes)
+      return Plan(file: targetFile, before: targetText, after: after, changes: changes, sourcePins: pins)
     } catch {
       throw ReleaseFailure.badInput("\(error)")
     }
@@ -109,14 +124,70 @@ public enum PromotionWorkflow {
     } catch {
       throw ReleaseFailure.badInput("\(plan.file): cannot write: \(error.localizedDescription)")
     }
-    let message = "Promote \(from.name) to \(to)\n\n" + plan.changes.map { "- \($0.pin): \($0.from) → \($0.to)" }.joined(separator: "\n")
-      + "\n\nPromoted-From: \(from.name)@\(from.source.commit ?? "uncommitted")\n"
+    let message = Self.message(plan, from: from, to: to)
     do {
       return try repository.commit(files: [plan.file], message: message)
     } catch {
       // Nothing half-done: the file goes back as it was.
       try? Data(plan.before.utf8).write(to: URL(fileURLWithPath: plan.file), options: .atomic)
       throw ReleaseFailure.badInput("committing the promotion: \(error)")
+    }
+  }
+
+  static func message(_ plan: Plan, from: EnvironmentContext, to: String) -> String {
+    "Promote \(from.name) to \(to)\n\n" + plan.changes.map { "- \($0.pin): \($0.from) → \($0.to)" }.joined(separator: "\n")
+      + "\n\nPromoted-From: \(from.name)@\(from.source.commit ?? "uncommitted")\n"
+  }
+
+  /// Pushes the promotion commit. A push refused because the remote moved is fetched, the
+  /// pins are written again on top of what the remote has (the promotion is our one commit,
+  /// so that is a rebase), committed, and pushed again; never forced. The branch may hold no
+  /// other unpushed commit (checked before the promotion is made).
+  public static func push(_ plan: Plan, from: EnvironmentContext, to: String, attempts: Int = 3, note: (String) -> Void) throws(ReleaseFailure) -> String {
+    do {
+      guard let repository = try GitRepository.discover(at: from.repository.root), let branch = try repository.currentBranch() else {
+        throw ReleaseFailure.badInput("--push: HEAD is not on a branch")
+      }
+      var current = plan
+      var commit = try repository.resolve("HEAD")
+      for attempt in 1...attempts {
+        switch try repository.push(branch: branch) {
+        case .pushed:
+          return commit
+        case .rejected(let why):
+          guard attempt < attempts else { throw ReleaseFailure(exit: .blocked, message: "--push: the remote kept moving (\(why)); nothing was forced: pull and promote again") }
+          note("push refused (\(why)): fetching, writing the pins again on top of origin/\(branch), retrying")
+          let upstream = try repository.fetch(branch: branch)
+          try repository.resetHard(to: upstream)
+          current = try Self.plan(pins: plan.sourcePins, config: from.config.pins, into: to, repository: from.repository)
+          guard !current.changes.isEmpty else { return upstream }  // someone promoted the same pins meanwhile
+          try Data(current.after.utf8).write(to: URL(fileURLWithPath: current.file), options: .atomic)
+          commit = try repository.commit(files: [current.file], message: Self.message(current, from: from, to: to))
+        }
+      }
+      return commit
+    } catch let failure as ReleaseFailure {
+      throw failure
+    } catch {
+      throw ReleaseFailure.badInput("--push: \(error)")
+    }
+  }
+
+  /// With `--push` the branch must hold nothing unpushed besides the promotion, so a retry
+  /// can rebuild it on the remote's head without losing anyone's work.
+  public static func checkPushable(_ from: EnvironmentContext) throws(ReleaseFailure) {
+    do {
+      guard let repository = try GitRepository.discover(at: from.repository.root), let branch = try repository.currentBranch() else {
+        throw ReleaseFailure.badInput("--push: HEAD is not on a branch")
+      }
+      let tracking = try repository.resolve("refs/remotes/origin/\(branch)")
+      guard try repository.resolve("HEAD") == tracking else {
+        throw ReleaseFailure.badInput("--push: \(branch) differs from origin/\(branch) (unpushed or unpulled commits): push or pull first")
+      }
+    } catch let failure as ReleaseFailure {
+      throw failure
+    } catch {
+      throw ReleaseFailure.badInput("--push: \(error)")
     }
   }
 

@@ -25,6 +25,7 @@ struct PromoteCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Show the change; write and commit nothing.") var dryRun = false
   @Flag(name: .long, help: "Commit, but do not apply TO.") var noApply = false
   @Flag(name: .long, help: "Apply without asking.") var yes = false
+  @Flag(name: .long, help: "Push the commit to origin; a push refused because the remote moved is fetched, redone on top and retried, never forced.") var push = false
   @Flag(name: .long, help: "Promote even if FROM is not deployed from HEAD, was dirty, or drifted.") var force = false
 
   func run() async throws {
@@ -48,8 +49,13 @@ struct PromoteCommand: AsyncParsableCommand {
       Console.progress("dry run: nothing was written or committed")
       return
     }
-    let commit = try PromotionWorkflow.commit(plan, from: source, to: to)
+    if push { try PromotionWorkflow.checkPushable(source) }
+    var commit = try PromotionWorkflow.commit(plan, from: source, to: to)
     Console.progress("committed \(commit.prefix(12)): Promote \(from) to \(to) (Promoted-From: \(from)@\(source.source.commit.map { String($0.prefix(12)) } ?? "uncommitted"))")
+    if push {
+      commit = try PromotionWorkflow.push(plan, from: source, to: to) { Console.warning($0) }
+      Console.progress("pushed \(commit.prefix(12)) to origin")
+    }
     if noApply { return }
     let (promoted, session) = try await global.open(to)
     do {

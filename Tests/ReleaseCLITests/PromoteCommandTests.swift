@@ -80,3 +80,47 @@ import Testing
     }
   }
 }
+
+/// `promote --push` against a bare "remote": a push refused because someone else pushed first
+/// is fetched, redone on top and pushed again; their commit stays.
+@Suite struct PromotePushTests {
+  func run(_ directory: String, _ arguments: [String]) throws -> String {
+    let result = try ReleaseBinary.runProcess("/usr/bin/env", ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"] + arguments, in: directory)
+    #expect(result.status == 0, "git \(arguments): \(result.stderr)")
+    return result.stdout
+  }
+
+  @Test func aPushRefusedBecauseTheRemoteMovedIsRedoneOnTopNeverForced() throws {
+    let tree = try ApplyCommandTests.exampleRepo()
+    defer { tree.remove() }
+    let remote = tree.root + "/../" + URL(fileURLWithPath: tree.root).lastPathComponent + "-remote.git"
+    let other = tree.root + "/../" + URL(fileURLWithPath: tree.root).lastPathComponent + "-other"
+    defer {
+      try? FileManager.default.removeItem(atPath: remote)
+      try? FileManager.default.removeItem(atPath: other)
+    }
+    _ = try run(tree.root, ["init", "-q", "--bare", "--initial-branch=main", remote])
+    _ = try run(tree.root, ["remote", "add", "origin", remote])
+    _ = try run(tree.root, ["push", "-q", "origin", "main"])
+    _ = try run(tree.root, ["fetch", "-q", "origin"])
+    _ = try run(tree.root, ["config", "user.name", "Dev"])
+    _ = try run(tree.root, ["config", "user.email", "dev@example.com"])
+    #expect(try ReleaseBinary.run(["apply", "staging", "--yes"], in: tree.root).status == 0)
+    #expect(try ReleaseBinary.run(["apply", "prod", "--yes"], in: tree.root).status == 0)
+
+    // Someone else changes prod's overlay (a comment) and pushes first.
+    _ = try run(tree.root + "/..", ["clone", "-q", remote, other])
+    let theirs = other + "/environments/prod/kustomization.yaml"
+    try (try String(contentsOfFile: theirs, encoding: .utf8) + "# reviewed by the on-call\n").write(toFile: theirs, atomically: true, encoding: .utf8)
+    _ = try run(other, ["commit", "-qam", "note from the on-call"])
+    _ = try run(other, ["push", "-q", "origin", "main"])
+
+    let promote = try ReleaseBinary.run(["promote", "staging", "prod", "--yes", "--push", "--no-apply"], in: tree.root)
+    #expect(promote.status == 0, "\(promote.stdout)\n\(promote.stderr)")
+    #expect(promote.stderr.contains("push refused"), "\(promote.stderr)")
+    let log = try run(tree.root + "/..", ["--git-dir", remote, "log", "--format=%s", "main"])
+    #expect(log.hasPrefix("Promote staging to prod\nnote from the on-call\n"), "\(log)")
+    let file = try run(tree.root + "/..", ["--git-dir", remote, "show", "main:environments/prod/kustomization.yaml"])
+    #expect(file.contains("newTag: v0.6.3") && file.contains("# reviewed by the on-call"), "\(file)")
+  }
+}
