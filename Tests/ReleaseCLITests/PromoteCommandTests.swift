@@ -42,6 +42,11 @@ import Testing
     let status = try ReleaseBinary.run(["status", "prod"], in: tree.root)
     #expect(status.stdout.contains("vllm/vllm-openai:v0.6.3"), "\(status.stdout)")
 
+    // git's view of each environment: the promotion touched prod's overlay only.
+    let prodLog = try ReleaseBinary.run(["log", "prod"], in: tree.root)
+    #expect(prodLog.stdout.contains("Promote staging to prod  [Promoted-From: staging@\(head)]"), "\(prodLog.stdout)")
+    #expect(!(try ReleaseBinary.run(["log", "staging"], in: tree.root).stdout.contains("Promote")))
+
     let again = try ReleaseBinary.run(["promote", "staging", "prod", "--yes"], in: tree.root)
     #expect(again.status == 0 && again.stdout.contains("prod already has staging's pins"), "\(again.stdout)\n\(again.stderr)")
   }
