@@ -72,7 +72,7 @@ public actor KubeSimServer {
     let address = "127.0.0.1:\(port)"
     let discovery: Discovery
     do {
-      discovery = Discovery(resources: try await sim.discovery() + AccessReviews.resources)
+      discovery = Discovery(resources: try await sim.discovery() + AccessReviews.resources + ResourceMetricsRoute.resources)
       // kube-apiserver creates its default roles at start; so does the served cluster.
       try await sim.bootstrapPolicy()
     } catch {
@@ -102,7 +102,9 @@ public actor KubeSimServer {
         rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }),
       escalation: EscalationCheck(
         authorize: { attributes in await authorization.authorize(attributes) },
-        rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }, api: sim))
+        rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }, api: sim),
+      openAPI: OpenAPIRoute(discovery: discovery),
+      resourceMetrics: ResourceMetricsRoute(usage: { [sim] in await sim.resourceUsage() }, api: sim))
     let connection = HTTPConnection(
       handler: handler, authorization: authorization, tls: options.tls, faults: options.faults, dice: FaultDice(seed: options.faults.seed),
       registry: registry)
