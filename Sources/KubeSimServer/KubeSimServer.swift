@@ -56,7 +56,7 @@ public actor KubeSimServer {
     }
     let token = Self.randomToken()
     let tlsContext = sslContext
-    let bound = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    let bound = try await ServerBootstrap(group: ServerExecutor.shared.group)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -108,7 +108,7 @@ public actor KubeSimServer {
     let connection = HTTPConnection(
       handler: handler, authorization: authorization, tls: options.tls, faults: options.faults, dice: FaultDice(seed: options.faults.seed),
       registry: registry)
-    acceptTask = Task {
+    acceptTask = Task(executorPreference: ServerExecutor.shared) {
       try? await bound.executeThenClose { inbound in
         try await withThrowingDiscardingTaskGroup { group in
           for try await child in inbound {
@@ -158,7 +158,7 @@ public actor KubeSimServer {
   /// Advances virtual time in small real-time steps; each step covers the real time since the
   /// last one, so a slow step does not slow the virtual clock down.
   static func ticker(sim: KubeSim, speed: SpeedSetting) -> Task<Void, Never> {
-    Task {
+    Task(executorPreference: ServerExecutor.shared) {
       let clock = ContinuousClock()
       var last = clock.now
       while !Task.isCancelled {
