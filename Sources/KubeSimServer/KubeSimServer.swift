@@ -56,7 +56,7 @@ public actor KubeSimServer {
     }
     let token = Self.randomToken()
     let tlsContext = sslContext
-    let bound = try await ServerBootstrap(group: ServerExecutor.shared.group)
+    let bound = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

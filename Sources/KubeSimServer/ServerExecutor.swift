@@ -6,8 +6,10 @@ import NIOPosix
 /// the answer, streaming a watch — and the clock's ticks run here, never on the cooperative
 /// pool: a test process keeps that pool busy with tests of its own (a 1,000-pod simulation, a
 /// kubectl waiting on a pipe), and a server queued behind them answers kubectl too late.
-/// Sockets are served by the same event loops, so a connection's I/O and its handler share a
-/// thread.
+///
+/// The sockets stay on NIO's own event loops. A task that sometimes ran on its channel's event
+/// loop would write inline there but hop when elsewhere, and NIO's async writer could then put
+/// a response's body before its head; on threads of their own, every write hops, in order.
 final class ServerExecutor: TaskExecutor {
   static let shared = ServerExecutor(threads: 2)
 
