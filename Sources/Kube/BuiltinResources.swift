@@ -16,6 +16,8 @@ public enum BuiltinResources {
     .init(group: "", version: "v1", kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims", namespaced: true, verbs: rw, shortNames: ["pvc"], subresources: ["status"]),
     .init(group: "", version: "v1", kind: "PersistentVolume", resource: "persistentvolumes", namespaced: false, verbs: rw, shortNames: ["pv"], subresources: ["status"]),
     .init(group: "", version: "v1", kind: "Event", resource: "events", namespaced: true, verbs: rw, shortNames: ["ev"]),
+    // Stored and listed (`kubectl create quota`); nothing enforces it yet.
+    .init(group: "", version: "v1", kind: "ResourceQuota", resource: "resourcequotas", namespaced: true, verbs: rw, shortNames: ["quota"], subresources: ["status"]),
     .init(group: "apps", version: "v1", kind: "Deployment", resource: "deployments", namespaced: true, verbs: rw, shortNames: ["deploy"], subresources: ["status", "scale"]),
     .init(group: "apps", version: "v1", kind: "ReplicaSet", resource: "replicasets", namespaced: true, verbs: rw, shortNames: ["rs"], subresources: ["status", "scale"]),
     .init(group: "apps", version: "v1", kind: "StatefulSet", resource: "statefulsets", namespaced: true, verbs: rw, shortNames: ["sts"], subresources: ["status", "scale"]),

@@ -19,6 +19,8 @@ struct APIHandler: Sendable {
   let tokens: @Sendable (ResourceID, Value) async throws(KubeError) -> Value
   let reviews: AccessReviews
   let escalation: EscalationCheck
+  let openAPI: OpenAPIRoute
+  let resourceMetrics: ResourceMetricsRoute
 
   func handle(_ request: APIRequest, user: UserInfo) async -> APIResponse {
     do {
@@ -47,7 +49,8 @@ struct APIHandler: Sendable {
       }
       return try await resources(group: segments[1], version: segments[2], rest: Array(segments.dropFirst(3)), request, user: user)
     case "openapi":
-      return try openAPI(Array(segments.dropFirst()))
+      guard let answer = openAPI.answer(Array(segments.dropFirst()), accept: request.headers["accept"] ?? "") else { throw notFound() }
+      return answer
     case "healthz", "livez", "readyz":
       return .json(status: 200, body: "ok")
     default:
@@ -63,20 +66,6 @@ struct APIHandler: Sendable {
     .status(Status(code: 404, reason: .notFound, message: "the server could not find the requested resource", details: StatusDetails()))
   }
 
-  private func openAPI(_ rest: [String]) throws(KubeError) -> APIResponse {
-    guard rest.first == "v3" else { throw notFound() }
-    if rest.count == 1 { return .json(status: 200, body: discovery.openAPIRoot) }
-    let groupVersion = Array(rest.dropFirst())
-    let document: Value?
-    switch (groupVersion.first, groupVersion.count) {
-    case ("api", 2): document = discovery.openAPIDocument(group: "", version: groupVersion[1])
-    case ("apis", 3): document = discovery.openAPIDocument(group: groupVersion[1], version: groupVersion[2])
-    default: document = nil
-    }
-    guard let document else { throw notFound() }
-    return .json(status: 200, body: document)
-  }
-
   private func resources(group: String, version: String, rest: [String], _ request: APIRequest, user: UserInfo) async throws(KubeError)
     -> APIResponse
   {
@@ -89,6 +78,7 @@ struct APIHandler: Sendable {
     guard route.info.verbs.contains(verb) || route.subresource != nil else {
       throw KubeError.status(Status(code: 405, reason: .methodNotAllowed, message: "the server does not allow this method on the requested resource"))
     }
+    if ResourceMetricsRoute.serves(route.info) { return try await resourceMetrics.answer(route, request) }
     if AccessReviews.serves(route.info) {
       guard request.method == "POST", route.name == nil else { throw notFound() }
       return try await reviews.create(route, body: try body(request), user: user)
@@ -226,6 +216,20 @@ struct APIHandler: Sendable {
     }
   }
 
+  /// `fieldValidation`: Strict refuses a field the kind's schema does not declare, Warn answers
+  /// with a Warning header per field (returned, to send with the response).
+  private func validateFields(_ object: Value, _ route: ResourceRoute, _ request: APIRequest, patch: Bool = false) throws(KubeError)
+    -> [(String, String)]
+  {
+    let directive = FieldValidation.directive(request)
+    guard directive != .ignore else { return [] }
+    let unknown = FieldValidation.unknownFields(in: object, of: route.gvk)
+    if unknown.isEmpty { return [] }
+    guard directive == .strict else { return FieldValidation.warnings(unknown) }
+    if patch { throw KubeError.badRequest(FieldValidation.decodingError(unknown)) }
+    throw FieldValidation.strictError(unknown, kind: route.info.kind, version: route.info.version)
+  }
+
   /// Without `fieldManager` the manager is the User-Agent's product ("kubectl"), as kube-apiserver names it.
   private func writeOptions(_ request: APIRequest) -> WriteOptions {
     let agent = request.headers["user-agent"].flatMap { $0.split(separator: "/").first.map(String.init) }
@@ -256,9 +260,10 @@ struct APIHandler: Sendable {
   private func create(_ route: ResourceRoute, _ request: APIRequest, user: UserInfo) async throws(KubeError) -> APIResponse {
     var object = try body(request)
     try reconcile(&object, with: route, name: nil)
+    let warnings = try validateFields(object, route, request)
     try await escalation.check(object, route: route, urlName: nil, user: user)
     let created = try await api.create(object, options: writeOptions(request))
-    return .json(status: 201, body: created)
+    return .json(status: 201, body: created, headers: warnings)
   }
 
   private func update(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest, user: UserInfo) async throws(KubeError)
@@ -279,9 +284,10 @@ struct APIHandler: Sendable {
       return .json(status: 200, body: try await api.get(id, subresource: "scale"))
     }
     try reconcile(&object, with: route, name: name)
+    let warnings = subresource == nil ? try validateFields(object, route, request) : []
     try await escalation.check(object, route: route, urlName: name, user: user)
     let updated = try await api.update(object, subresource: subresource, options: writeOptions(request))
-    return .json(status: 200, body: updated)
+    return .json(status: 200, body: updated, headers: warnings)
   }
 
   private func patch(_ route: ResourceRoute, name: String, subresource: String?, _ request: APIRequest, user: UserInfo) async throws(KubeError)
@@ -306,6 +312,8 @@ struct APIHandler: Sendable {
       let applied = try await api.apply(body, options: ApplyOptions(fieldManager: manager, force: request.flag("force"), dryRun: options.dryRun))
       return .json(status: 200, body: applied)
     }
+    // A merge patch names fields as the object does; a JSON patch names operations.
+    let warnings = subresource == nil && (type == .merge || type == .strategicMerge) ? try validateFields(body, route, request, patch: true) : []
     if EscalationCheck.guards(route, user: user) {
       var dryRun = options
       dryRun.dryRun = true
@@ -314,7 +322,7 @@ struct APIHandler: Sendable {
     }
     let patched = try await api.patch(id, type: type, body: body, subresource: subresource, options: options)
     if subresource == "scale" { return .json(status: 200, body: try await api.get(id, subresource: "scale")) }
-    return .json(status: 200, body: patched)
+    return .json(status: 200, body: patched, headers: warnings)
   }
 
   static func deleteOptions(_ request: APIRequest, body: Value?) -> DeleteOptions {

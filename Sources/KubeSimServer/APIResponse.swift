@@ -7,6 +7,8 @@ enum APIResponse: Sendable {
   case json(status: Int, body: Value, headers: [(String, String)] = [])
   /// Plain text (`pods/log`, and the errors kube-apiserver writes as text).
   case text(String, status: Int = 200)
+  /// A body already encoded (the OpenAPI documents, kept encoded because they are large).
+  case bytes([UInt8], contentType: String, status: Int = 200)
   case watch(WatchResponse)
   /// Plain text sent as it comes, until the stream ends (`pods/log?follow=true`).
   case textStream(AsyncThrowingStream<String, any Error>)

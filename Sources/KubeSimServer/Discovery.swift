@@ -2,7 +2,7 @@ import Kube
 import Manifest
 
 /// The legacy discovery documents (`/api`, `/apis`, `/api/v1`, `/apis/GROUP/VERSION`),
-/// `/version` and the slice of OpenAPI v3 kubectl reads, built from `KubeAPI.discovery()`.
+/// and `/version`, built from `KubeAPI.discovery()`. The OpenAPI documents are in OpenAPI/.
 /// Aggregated discovery, for clients that ask for it, is in Discovery+Aggregated.swift.
 struct Discovery: Sendable {
   let resources: [APIResourceInfo]
@@ -106,46 +106,5 @@ struct Discovery: Sendable {
 
   func info(group: String, version: String, resource: String) -> APIResourceInfo? {
     resources.first { $0.group == group && $0.version == version && $0.resource == resource }
-  }
-
-  // MARK: - OpenAPI v3
-
-  static let openAPIHash = "kubesim-1"
-
-  var openAPIRoot: Value {
-    var paths: [(String, Value)] = [("api/v1", ["serverRelativeURL": .string("/openapi/v3/api/v1?hash=\(Self.openAPIHash)")])]
-    for group in groups {
-      for version in group.versions {
-        let key = "apis/\(group.name)/\(version)"
-        paths.append((key, ["serverRelativeURL": .string("/openapi/v3/\(key)?hash=\(Self.openAPIHash)")]))
-      }
-    }
-    return ["paths": .object(.init(paths, uniquingKeysWith: { a, _ in a }))]
-  }
-
-  /// Only the PATCH operations, tagged with their kind and listing the query parameters:
-  /// enough for kubectl to see that the server validates fields and honours dryRun, so it
-  /// leaves validation to the server instead of needing schemas.
-  func openAPIDocument(group: String, version: String) -> Value? {
-    let infos = served(group: group, version: version)
-    if infos.isEmpty { return nil }
-    let prefix = group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)"
-    var paths: [(String, Value)] = []
-    let parameters: Value = .array(["fieldValidation", "dryRun", "fieldManager", "force"].map { ["name": .string($0), "in": "query", "schema": ["type": "string"]] })
-    for info in infos {
-      let path = info.namespaced ? "\(prefix)/namespaces/{namespace}/\(info.resource)/{name}" : "\(prefix)/\(info.resource)/{name}"
-      let operation: Value = [
-        "operationId": .string("patch\(info.kind)"),
-        "parameters": parameters,
-        "responses": ["200": ["description": "OK"]],
-        "x-kubernetes-action": "patch",
-        "x-kubernetes-group-version-kind": ["group": .string(group), "version": .string(version), "kind": .string(info.kind)],
-      ]
-      paths.append((path, ["patch": operation]))
-    }
-    return [
-      "openapi": "3.0.0", "info": ["title": "Kubernetes", "version": "v1.32.0"],
-      "paths": .object(.init(paths, uniquingKeysWith: { a, _ in a })), "components": ["schemas": [:]],
-    ]
   }
 }

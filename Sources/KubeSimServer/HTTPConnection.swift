@@ -80,6 +80,8 @@ struct HTTPConnection: Sendable {
       try await write(status: status, body: value, headers: headers, keepAlive: keepAlive, outbound: outbound)
     case .text(let text, let status):
       try await write(status: status, bytes: ByteBuffer(string: text), contentType: "text/plain", headers: [], keepAlive: keepAlive, outbound: outbound)
+    case .bytes(let bytes, let contentType, let status):
+      try await write(status: status, bytes: ByteBuffer(bytes: bytes), contentType: contentType, headers: [], keepAlive: keepAlive, outbound: outbound)
     case .watch(let watch):
       try await stream(watch, outbound: outbound, channel: channel)
     case .textStream(let chunks):
@@ -106,7 +108,10 @@ struct HTTPConnection: Sendable {
     headers.add(name: "Cache-Control", value: "no-cache, private")
     if !keepAlive { headers.add(name: "Connection", value: "close") }
     // A response may name its own Content-Type (aggregated discovery does).
-    for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+    // Warnings are one header each.
+    for (name, value) in extra {
+      if name.lowercased() == "warning" { headers.add(name: name, value: value) } else { headers.replaceOrAdd(name: name, value: value) }
+    }
     try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)))
     try await outbound.write(.body(.byteBuffer(bytes)))
     try await outbound.write(.end(nil))
@@ -124,7 +129,7 @@ struct HTTPConnection: Sendable {
     let encode = watch.encode
     let initial = watch.initial
     let events = watch.stream
-    let pump = Task {
+    let pump = Task(executorPreference: ServerExecutor.shared) {
       var sent = 0
       func send(_ event: WatchEvent) async throws -> Bool {
         try await outbound.write(.body(.byteBuffer(ByteBuffer(string: JSON.string(encode(event)) + "\n"))))
@@ -147,7 +152,7 @@ struct HTTPConnection: Sendable {
     channel.closeFuture.whenComplete { _ in pump.cancel() }
     let durations = [watch.timeout, faults.watchDuration].compactMap { $0 }
     let timer = durations.min().map { duration in
-      Task {
+      Task(executorPreference: ServerExecutor.shared) {
         try await Task.sleep(for: duration)
         pump.cancel()
       }
@@ -169,7 +174,7 @@ extension HTTPConnection {
     headers.add(name: "Transfer-Encoding", value: "chunked")
     headers.add(name: "Cache-Control", value: "no-cache, private")
     try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
-    let pump = Task {
+    let pump = Task(executorPreference: ServerExecutor.shared) {
       do {
         for try await chunk in chunks { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: chunk)))) }
       } catch {

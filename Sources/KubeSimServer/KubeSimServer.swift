@@ -72,7 +72,7 @@ public actor KubeSimServer {
     let address = "127.0.0.1:\(port)"
     let discovery: Discovery
     do {
-      discovery = Discovery(resources: try await sim.discovery() + AccessReviews.resources)
+      discovery = Discovery(resources: try await sim.discovery() + AccessReviews.resources + ResourceMetricsRoute.resources)
       // kube-apiserver creates its default roles at start; so does the served cluster.
       try await sim.bootstrapPolicy()
     } catch {
@@ -102,11 +102,13 @@ public actor KubeSimServer {
         rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }),
       escalation: EscalationCheck(
         authorize: { attributes in await authorization.authorize(attributes) },
-        rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }, api: sim))
+        rules: { [sim] user, namespace in await sim.rules(for: user, namespace: namespace) }, api: sim),
+      openAPI: OpenAPIRoute(discovery: discovery),
+      resourceMetrics: ResourceMetricsRoute(usage: { [sim] in await sim.resourceUsage() }, api: sim))
     let connection = HTTPConnection(
       handler: handler, authorization: authorization, tls: options.tls, faults: options.faults, dice: FaultDice(seed: options.faults.seed),
       registry: registry)
-    acceptTask = Task {
+    acceptTask = Task(executorPreference: ServerExecutor.shared) {
       try? await bound.executeThenClose { inbound in
         try await withThrowingDiscardingTaskGroup { group in
           for try await child in inbound {
@@ -156,7 +158,7 @@ public actor KubeSimServer {
   /// Advances virtual time in small real-time steps; each step covers the real time since the
   /// last one, so a slow step does not slow the virtual clock down.
   static func ticker(sim: KubeSim, speed: SpeedSetting) -> Task<Void, Never> {
-    Task {
+    Task(executorPreference: ServerExecutor.shared) {
       let clock = ContinuousClock()
       var last = clock.now
       while !Task.isCancelled {

@@ -7,7 +7,6 @@ enum Curl {
   struct Response: Sendable {
     var exitCode: Int32
     var output: String
-    var elapsed: Duration
 
     /// Non-empty lines of the body (with `-i`, headers come first).
     var lines: [String] { output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty } }
@@ -27,11 +26,9 @@ enum Curl {
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
-    let clock = ContinuousClock()
-    let start = clock.now
     try process.run()
     let data = await Kubectl.offPool { out.fileHandleForReading.readDataToEndOfFile() }
     await Kubectl.offPool { process.waitUntilExit() }
-    return Response(exitCode: process.terminationStatus, output: String(decoding: data, as: UTF8.self), elapsed: start.duration(to: clock.now))
+    return Response(exitCode: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
   }
 }

@@ -46,7 +46,7 @@ struct KubectlLogsFollowTests {
       // Deleting the pod stops the container (2 s here): uvicorn shuts down and the stream ends.
       _ = try await sim.delete(pod, options: DeleteOptions())
       await sim.advance(by: .seconds(5))
-      #expect(try await follow.exitStatus(within: .seconds(10)) == 0, "\(follow.output)")
+      #expect(try await follow.exitStatus(within: .seconds(120)) == 0, "\(follow.output)")
       #expect(
         follow.output.hasSuffix("INFO:     Application shutdown complete.\nINFO:     Finished server process [1]\n"), "\(follow.output)")
       let lines = follow.output.split(separator: "\n")
@@ -67,7 +67,7 @@ struct KubectlLogsFollowTests {
       defer { follow.stop() }
       #expect(try await eventually { follow.output.contains("Application startup complete.") }, "\(follow.output)")
       await sim.advance(by: .seconds(40))
-      #expect(try await follow.exitStatus(within: .seconds(10)) == 0, "\(follow.output)")
+      #expect(try await follow.exitStatus(within: .seconds(120)) == 0, "\(follow.output)")
       let last = follow.output.split(separator: "\n").last.map(String.init) ?? ""
       // Timestamps on virtual time: the run began at 10 s and crashed 150 s later.
       #expect(

@@ -52,10 +52,9 @@ struct ServerBehaviourTests {
 
   @Test func watchWithoutVersionStartsWithCurrentObjectsAndEndsOnTimeout() async throws {
     try await withServer { _, endpoint in
-      // Without the server ending it, curl would give up after 30 s with exit code 28.
-      let result = try await Curl.run(endpoint, "/api/v1/nodes?watch=true&timeoutSeconds=1", token: endpoint.token, extra: ["--max-time", "30"])
-      #expect(result.exitCode == 0)
-      #expect(result.elapsed < .seconds(15), "timeoutSeconds ends the watch")
+      // Without the server ending it, curl would give up with exit code 28.
+      let result = try await Curl.run(endpoint, "/api/v1/nodes?watch=true&timeoutSeconds=1", token: endpoint.token, extra: ["--max-time", "600"])
+      #expect(result.exitCode == 0, "timeoutSeconds ends the watch")
       let events = try result.lines.map { try JSON.parse($0) }
       #expect(events.map { $0["type"] } == ["ADDED", "ADDED", "ADDED"])
       #expect(events.compactMap { $0[path: ["object", "metadata", "name"]]?.stringValue } == ["gpu-1", "gpu-2", "gpu-3"])
@@ -99,11 +98,11 @@ struct ServerBehaviourTests {
   @Test func shutdownEndsOpenWatches() async throws {
     let server = KubeSimServer(sim: KubeSim(scenario: ServerFixtures.scenario()), options: ServerOptions(tls: true))
     let endpoint = try await server.start()
-    async let watch = Curl.run(endpoint, "/api/v1/namespaces/llm/pods?watch=1&timeoutSeconds=60", token: endpoint.token)
+    async let watch = Curl.run(endpoint, "/api/v1/namespaces/llm/pods?watch=1&timeoutSeconds=3600", token: endpoint.token, extra: ["--max-time", "600"])
     #expect(try await eventually { await server.sim.openWatches == 1 })
     await server.shutdown()
     let result = try await watch
-    #expect(result.elapsed < .seconds(10), "the watch ended with the server, not after 60 s")
+    #expect(result.exitCode == 0, "the watch ended with the server, not at curl's limit (exit code 28)")
     #expect(try await eventually { await server.sim.openWatches == 0 }, "the simulation's watch was released")
   }
 
@@ -113,16 +112,14 @@ struct ServerBehaviourTests {
       #expect(reset.exitCode == 52, "curl: empty reply from server")
     }
     try await withServer(faults: ServerFaults(watchEventLimit: 2)) { _, endpoint in
-      let cut = try await Curl.run(endpoint, "/api/v1/nodes?watch=1&timeoutSeconds=30", token: endpoint.token)
-      #expect(cut.exitCode == 0)
+      let cut = try await Curl.run(endpoint, "/api/v1/nodes?watch=1&timeoutSeconds=3600", token: endpoint.token, extra: ["--max-time", "600"])
+      #expect(cut.exitCode == 0, "cut by the event limit, not at curl's limit (exit code 28)")
       #expect(cut.lines.count == 2)
-      #expect(cut.elapsed < .seconds(15), "cut by the event limit, not by the 30 s timeout")
     }
     try await withServer(faults: ServerFaults(watchDuration: .milliseconds(500))) { _, endpoint in
-      let cut = try await Curl.run(endpoint, "/api/v1/nodes?watch=1&timeoutSeconds=30", token: endpoint.token)
-      #expect(cut.exitCode == 0)
+      let cut = try await Curl.run(endpoint, "/api/v1/nodes?watch=1&timeoutSeconds=3600", token: endpoint.token, extra: ["--max-time", "600"])
+      #expect(cut.exitCode == 0, "cut after 500 ms, not at curl's limit (exit code 28)")
       #expect(cut.lines.count == 3, "the initial events, then the server ends the watch")
-      #expect(cut.elapsed < .seconds(15), "cut after 500 ms, not by the 30 s timeout")
     }
   }
 
@@ -162,9 +159,12 @@ struct ServerBehaviourTests {
       // A client that waits for 100 Continue (as libcurl does for larger bodies) is told to go on at once.
       let expecting = try await Curl.run(
         endpoint, "/api/v1/namespaces/llm/configmaps", token: endpoint.token,
-        extra: ["-X", "POST", "-H", "Content-Type: application/json", "-H", "Expect: 100-continue", "--expect100-timeout", "20", "-d", body, "-w", "\n%{http_code}"])
+        extra: [
+          "-X", "POST", "-H", "Content-Type: application/json", "-H", "Expect: 100-continue", "--expect100-timeout", "3600", "--max-time", "600",
+          "-d", body, "-w", "\n%{http_code}",
+        ])
+      #expect(expecting.exitCode == 0, "told to go on, not left to curl's limit (exit code 28)")
       #expect(expecting.lines.last == "201")
-      #expect(expecting.elapsed < .seconds(10), "answered at once, not after curl's 20 s wait")
       let protobuf = try await Curl.run(
         endpoint, "/api/v1/namespaces/llm/configmaps", token: endpoint.token,
         extra: ["-X", "POST", "-H", "Content-Type: application/vnd.kubernetes.protobuf", "-d", "k8s", "-w", "\n%{http_code}"])
@@ -216,23 +216,25 @@ struct ServerBehaviourTests {
   }
 
   @Test func manyRequestsAreServedWhileWatchesAreOpen() async throws {
-    try await withServer(tls: true) { _, endpoint in
-      try await withThrowingTaskGroup(of: (watch: Bool, response: Curl.Response).self) { group in
+    try await withServer(tls: true) { server, endpoint in
+      // The watches stay open until the server shuts down, so every list answered meanwhile
+      // was answered while they were open.
+      async let watches = withThrowingTaskGroup(of: Curl.Response.self) { group in
         for _ in 0..<4 {
-          group.addTask { (true, try await Curl.run(endpoint, "/api/v1/pods?watch=1&timeoutSeconds=8", token: endpoint.token)) }
+          group.addTask { try await Curl.run(endpoint, "/api/v1/pods?watch=1&timeoutSeconds=3600", token: endpoint.token, extra: ["--max-time", "600"]) }
         }
-        for _ in 0..<12 {
-          group.addTask { (false, try await Curl.run(endpoint, "/api/v1/nodes", token: endpoint.token)) }
-        }
-        var gets = 0
-        for try await (watch, response) in group where !watch {
-          #expect(try JSON.parse(response.output)["items"]?.arrayValue?.count == 3)
-          // Waiting on a watch would take its full 8 s; TLS handshakes of 16 clients on a busy 2-core machine take some.
-          #expect(response.elapsed < .seconds(6), "a list does not wait for the open watches")
-          gets += 1
-        }
-        #expect(gets == 12)
+        return try await group.reduce(into: []) { $0.append($1) }
       }
+      #expect(try await eventually { await server.sim.openWatches == 4 })
+      let lists = try await withThrowingTaskGroup(of: Curl.Response.self) { group in
+        for _ in 0..<12 { group.addTask { try await Curl.run(endpoint, "/api/v1/nodes", token: endpoint.token) } }
+        return try await group.reduce(into: []) { $0.append($1) }
+      }
+      #expect(try lists.allSatisfy { try JSON.parse($0.output)["items"]?.arrayValue?.count == 3 })
+      #expect(lists.count == 12)
+      #expect(await server.sim.openWatches == 4, "every list was answered while the watches stayed open")
+      await server.shutdown()
+      #expect(try await watches.allSatisfy { $0.exitCode == 0 })
     }
   }
 

@@ -35,9 +35,10 @@ import Testing
       return containers?.first?["image"] as? String
     }
 
-    /// The server runs on its own clock; a real-time poll is the only way to wait on it.
+    /// The server runs on its own clock; a real-time poll is the only way to wait on it (for at
+    /// most 2 minutes: a bound on failure, not a claim about speed).
     func eventually(_ condition: () throws -> Bool) throws -> Bool {
-      for _ in 0..<300 {
+      for _ in 0..<1_200 {
         if try condition() { return true }
         Thread.sleep(forTimeInterval: 0.1)
       }

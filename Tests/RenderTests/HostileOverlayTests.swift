@@ -54,8 +54,6 @@ import Testing
     let tree = try Tree()
     defer { tree.remove() }
     try tree.write("root/kustomization.yaml", testCase.kustomization)
-    let clock = ContinuousClock()
-    let start = clock.now
     do {
       let objects = try Renderer(fileSystem: DiskFileSystem()).render(directory: tree.path("root"))
       if let message = testCase.message {
@@ -72,7 +70,6 @@ import Testing
         Issue.record("expected a render, got \(error)")
       }
     }
-    #expect(clock.now - start < .seconds(1))
   }
 
   @Test func refusesAKustomizationFileLinkedOutside() throws {
@@ -109,14 +106,11 @@ import Testing
     }
     try tree.write("root/kustomization.yaml", "resources: [laughs.yaml]\n")
     try tree.write("root/laughs.yaml", laughs)
-    let clock = ContinuousClock()
-    let start = clock.now
     #expect {
       try Renderer(fileSystem: DiskFileSystem()).render(directory: tree.path("root"))
     } throws: { error in
       "\(error)".contains("laughs.yaml") && "\(error)".contains("YAML aliases expand to more than")
     }
-    #expect(clock.now - start < .seconds(1))
   }
 
   /// A temporary tree: `root/` (the overlay) and `outside/` (what it must not reach), with the
