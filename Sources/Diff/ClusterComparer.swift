@@ -24,12 +24,17 @@ public struct ClusterComparer: Sendable {
     /// Custom resources whose CRD this environment creates: not dry-run yet.
     public var awaitingDefinition: Set<ResourceID>
     public var tracked: [Value]
+    /// Kinds of `rendered` and `alsoTracking` the server serves cluster-scoped: where an
+    /// object without a namespace stays without one (the rest land in `default`).
+    public var clusterScopedKinds: Set<GroupVersionKind> = []
   }
 
   /// - Parameters:
   ///   - rendered: the environment's objects in render order.
   ///   - lastApplied: the objects the last release applied (its record), for the fields it set.
-  public func compare(environment: String, rendered: [Value], lastApplied: [Value] = []) async throws(DiffError) -> Result {
+  ///   - alsoTracking: objects whose kinds are listed for tracked objects too, though not
+  ///     compared (drift compares the last release while git's kinds may hold orphans).
+  public func compare(environment: String, rendered: [Value], lastApplied: [Value] = [], alsoTracking: [Value] = []) async throws(DiffError) -> Result {
     let served: [APIResourceInfo]
     do {
       served = try await api.discovery()
@@ -68,7 +73,7 @@ public struct ClusterComparer: Sendable {
       guard let id = object.resourceID, !awaiting.contains(id) else { return nil }
       return LiveReader.Scope(gvk: id.gvk, namespace: id.namespace)
     })
-    let trackedKinds = Set((objects + lastApplied).compactMap { $0.resourceID?.gvk }).filter { catalog.isServed($0) }
+    let trackedKinds = Set((objects + lastApplied + alsoTracking).compactMap { $0.resourceID?.gvk }).filter { catalog.isServed($0) }
     // What is tracked in namespaces listed whole above is found in those lists; the labelled
     // LIST skips them (a field selector every API server supports), so no object is held twice.
     let listedWhole = Dictionary(grouping: renderedScopes, by: \.gvk).mapValues { Set($0.compactMap(\.namespace)) }
@@ -136,7 +141,10 @@ public struct ClusterComparer: Sendable {
     }
     if !rejections.isEmpty { throw DiffError.rejected(rejections) }
     let changeSet = ChangeSet.calculate(environment: environment, desired: desired, tracked: tracked)
-    return Result(changeSet: changeSet, desired: desired, takeovers: takeovers, awaitingDefinition: awaiting, tracked: tracked)
+    let clusterScoped = Set((rendered + alsoTracking).compactMap { $0.resourceID?.gvk }.filter { catalog.scope(of: $0) == .cluster })
+    return Result(
+      changeSet: changeSet, desired: desired, takeovers: takeovers, awaitingDefinition: awaiting, tracked: tracked,
+      clusterScopedKinds: clusterScoped)
   }
 
   struct DryRun: Sendable {
