@@ -13,6 +13,6 @@ struct Release: AsyncParsableCommand {
       """,
     version: ReleaseVersion.current,
     subcommands: [
-      RenderCommand.self, DiffCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self, LintCommand.self, StatusCommand.self, HistoryCommand.self, SimCommand.self,
+      RenderCommand.self, DiffCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self, DriftCommand.self, LintCommand.self, StatusCommand.self, HistoryCommand.self, SimCommand.self,
     ])
 }

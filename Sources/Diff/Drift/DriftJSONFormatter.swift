@@ -19,7 +19,7 @@ public enum DriftJSONFormatter {
     return entry
   }
 
-  static func object(_ finding: DriftFinding) -> Value {
+  public static func object(_ finding: DriftFinding) -> Value {
     var entry: Value = [
       "class": .string(finding.driftClass.rawValue), "apiVersion": .string(finding.id.gvk.apiVersion), "kind": .string(finding.id.gvk.kind),
     ]
