@@ -15,7 +15,8 @@ public enum DriftNotice {
 
   /// The message to post, or nil when nothing changed since the previous run. No previous
   /// run counts as in sync: the first run posts only if it finds drift.
-  public static func message(_ report: DriftReport, previous: String?, includingPending: Bool) -> Value? {
+  /// - Parameter note: said after the headline (`corrected as revision 4`).
+  public static func message(_ report: DriftReport, previous: String?, includingPending: Bool, note: String? = nil) -> Value? {
     let now = fingerprint(report, includingPending: includingPending)
     guard now != (previous ?? "clear") else { return nil }
     let drift = report.findings.filter { $0.driftClass != .pending || includingPending }
@@ -36,9 +37,10 @@ public enum DriftNotice {
       }
       if drift.count > 20 { text += "\n… and \(drift.count - 20) more" }
     }
+    if let note { text += "\n(\(note))" }
     return [
       "text": .string(text), "environment": .string(report.environment), "state": .string(drift.isEmpty ? "clear" : "drift"),
-      "revision": report.revision.map { .int(Int64($0)) } ?? .null,
+      "revision": report.revision.map { .int(Int64($0)) } ?? .null, "note": note.map(Value.string) ?? .null,
       "drift": .array(drift.map(DriftJSONFormatter.object)),
     ]
   }

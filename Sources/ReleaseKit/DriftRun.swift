@@ -55,13 +55,20 @@ public enum DriftRun {
         throw error.failure
       }
       let store = DriftStateStore(api: api, namespace: namespace, environment: context.name)
-      // The announcement compares what this run found (a corrected drift is still news).
-      let fingerprint = DriftNotice.fingerprint(first.report, includingPending: options.includePending)
+      let found = DriftNotice.fingerprint(first.report, includingPending: options.includePending)
+      // After a correction the cluster is back in sync: the next run compares with that.
+      let saved = outcome == nil ? found : DriftNotice.fingerprint(final.report, includingPending: options.includePending)
       do {
         let previous = try await store.previous()
-        notice = DriftNotice.message(first.report, previous: previous, includingPending: options.includePending)
-        // After a correction the cluster is back in sync: the next run compares with that.
-        let saved = outcome == nil ? fingerprint : DriftNotice.fingerprint(final.report, includingPending: options.includePending)
+        if case .applied(let record, _)? = outcome {
+          // New drift is news even when corrected at once; drift announced before and now
+          // corrected is announced as cleared.
+          notice = found != (previous ?? "clear")
+            ? DriftNotice.message(first.report, previous: previous, includingPending: options.includePending, note: "corrected as revision \(record.revision)")
+            : DriftNotice.message(final.report, previous: previous, includingPending: options.includePending, note: "corrected as revision \(record.revision)")
+        } else {
+          notice = DriftNotice.message(first.report, previous: previous, includingPending: options.includePending)
+        }
         if saved != previous { try await store.save(fingerprint: saved, checkedAt: ISO8601DateFormatter().string(from: now())) }
       } catch {
         // Without the state every run looks like the first: say so rather than stay silent.
