@@ -8,6 +8,11 @@ public struct ClusterComparer: Sendable {
   public let api: any KubeAPI
   public var fieldManager: String
   public var width: Int
+  /// A read-only identity (the drift CronJob's) may not dry-run a patch: RBAC authorizes a
+  /// dry run as the write itself. When set, a dry run the server forbids is replaced by the
+  /// object as applied, compared on the fields it sets: what the server would add there
+  /// (defaults inside lists without merge keys) could then show as a difference.
+  public var compareLocallyWhenForbidden = false
 
   public init(api: any KubeAPI, fieldManager: String = "release", width: Int = 16) {
     self.api = api
@@ -116,6 +121,7 @@ public struct ClusterComparer: Sendable {
     let manager = fieldManager
     let notYetServed = awaiting
     let liveNow = live
+    let locallyWhenForbidden = compareLocallyWhenForbidden
     let dryRuns = await BoundedMap.map(objects, width: width) { [api] object -> DryRun in
       guard let id = object.resourceID, !notYetServed.contains(id) else { return DryRun(predicted: nil, takeovers: [], error: nil) }
       if let current = liveNow[id], NoOpApply.holds(applied: object, live: current, manager: manager, kind: id.gvk.kind) {
@@ -125,7 +131,9 @@ public struct ClusterComparer: Sendable {
       // the same way in any existing namespace, so ask there.
       var probe = object
       if let namespace = id.namespace, !liveNamespaces.contains(namespace) { probe.namespace = "default" }
-      return await Self.dryRun(probe, api: api, manager: manager, namespace: id.namespace)
+      let run = await Self.dryRun(probe, api: api, manager: manager, namespace: id.namespace)
+      if locallyWhenForbidden, run.error?.reason == .forbidden { return DryRun(predicted: nil, takeovers: [], error: nil) }
+      return run
     }
     var desired: [DesiredObject] = []
     var takeovers: [ResourceID: [Takeover]] = [:]
@@ -134,7 +142,9 @@ public struct ClusterComparer: Sendable {
       guard let id = object.resourceID else { continue }
       if let error = run.error { rejections.append(DiffError.Rejection(id: id, error: error)) }
       if !run.takeovers.isEmpty { takeovers[id] = run.takeovers }
-      let foreign = run.predicted.map { ForeignFields.find(in: $0, applied: object, kind: id.gvk.kind, ownManager: manager) } ?? []
+      // Without the server's answer (a read-only caller), the live object's managedFields say
+      // the same about hand-added fields.
+      let foreign = (run.predicted ?? live[id]).map { ForeignFields.find(in: $0, applied: object, kind: id.gvk.kind, ownManager: manager) } ?? []
       desired.append(DesiredObject(
         applied: object, predicted: run.predicted, live: live[id], lastApplied: lastByID[id],
         replicasOwnedByAutoscaler: autoscaled.contains(id), foreignFields: foreign, applyIsNoOp: run.noOp))

@@ -21,7 +21,10 @@ public enum DriftWorkflow {
       let records = try await ReleaseRecordStore(api: api, namespace: namespace, environment: context.name).all()
       let last = records.first { $0.status == .deployed }
       let objects = last?.objects ?? []
-      let comparison = try await ClusterComparer(api: api).compare(
+      var comparer = ClusterComparer(api: api)
+      // The drift CronJob's role reads only (templates/drift-cronjob): no dry-run patches.
+      comparer.compareLocallyWhenForbidden = true
+      let comparison = try await comparer.compare(
         environment: context.name, rendered: objects, lastApplied: objects, alsoTracking: context.objects)
       let release = last.map { DriftClassifier.Release(revision: $0.revision, commit: $0.commit, objects: $0.objects) }
       let report = DriftClassifier.classify(environment: context.name, rendered: context.objects, release: release, comparison: comparison)
