@@ -134,6 +134,16 @@ let package = Package(
       name: "SystemLibraryTests", dependencies: ["CCurl", "CLibGit2"], swiftSettings: strictness),
     // Test doubles shared by the Kube test targets (not shipped in the product).
     .target(name: "KubeTestSupport", path: "Tests/KubeTestSupport", swiftSettings: strictness),
+    // Real servers end-to-end tests start (a Pushgateway) and a webhook receiver.
+    .target(
+      name: "EndToEndSupport", dependencies: [
+        "Kube", "Manifest",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+      ],
+      path: "Tests/EndToEndSupport"),
     .testTarget(
       name: "KubeTests", dependencies: ["Kube", "Manifest", "KubeTestSupport"], swiftSettings: strictness),
     .testTarget(
@@ -148,7 +158,7 @@ let package = Package(
     .testTarget(
       name: "MetricsTests",
       dependencies: [
-        "Metrics", "Kube", "KubeSim", "KubeSimServer", "Manifest", "KubeTestSupport",
+        "Metrics", "Kube", "KubeSim", "KubeSimServer", "Manifest", "KubeTestSupport", "EndToEndSupport", "Diff", "ReleaseKit",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -168,6 +178,6 @@ let package = Package(
       swiftSettings: strictness),
     .testTarget(name: "PromotionTests", dependencies: ["Promotion", "EnvironmentRepo"], swiftSettings: strictness),
     .testTarget(
-      name: "ReleaseCLITests", dependencies: ["Manifest"], swiftSettings: strictness),
+      name: "ReleaseCLITests", dependencies: ["Manifest", "EndToEndSupport"], swiftSettings: strictness),
   ]
 )

@@ -8,6 +8,11 @@ public struct ClusterComparer: Sendable {
   public let api: any KubeAPI
   public var fieldManager: String
   public var width: Int
+  /// A read-only identity (the drift CronJob's) may not dry-run a patch: RBAC authorizes a
+  /// dry run as the write itself. When set, a dry run the server forbids is replaced by the
+  /// object as applied, compared on the fields it sets: what the server would add there
+  /// (defaults inside lists without merge keys) could then show as a difference.
+  public var compareLocallyWhenForbidden = false
 
   public init(api: any KubeAPI, fieldManager: String = "release", width: Int = 16) {
     self.api = api
@@ -24,12 +29,17 @@ public struct ClusterComparer: Sendable {
     /// Custom resources whose CRD this environment creates: not dry-run yet.
     public var awaitingDefinition: Set<ResourceID>
     public var tracked: [Value]
+    /// Kinds of `rendered` and `alsoTracking` the server serves cluster-scoped: where an
+    /// object without a namespace stays without one (the rest land in `default`).
+    public var clusterScopedKinds: Set<GroupVersionKind> = []
   }
 
   /// - Parameters:
   ///   - rendered: the environment's objects in render order.
   ///   - lastApplied: the objects the last release applied (its record), for the fields it set.
-  public func compare(environment: String, rendered: [Value], lastApplied: [Value] = []) async throws(DiffError) -> Result {
+  ///   - alsoTracking: objects whose kinds are listed for tracked objects too, though not
+  ///     compared (drift compares the last release while git's kinds may hold orphans).
+  public func compare(environment: String, rendered: [Value], lastApplied: [Value] = [], alsoTracking: [Value] = []) async throws(DiffError) -> Result {
     let served: [APIResourceInfo]
     do {
       served = try await api.discovery()
@@ -68,7 +78,7 @@ public struct ClusterComparer: Sendable {
       guard let id = object.resourceID, !awaiting.contains(id) else { return nil }
       return LiveReader.Scope(gvk: id.gvk, namespace: id.namespace)
     })
-    let trackedKinds = Set((objects + lastApplied).compactMap { $0.resourceID?.gvk }).filter { catalog.isServed($0) }
+    let trackedKinds = Set((objects + lastApplied + alsoTracking).compactMap { $0.resourceID?.gvk }).filter { catalog.isServed($0) }
     // What is tracked in namespaces listed whole above is found in those lists; the labelled
     // LIST skips them (a field selector every API server supports), so no object is held twice.
     let listedWhole = Dictionary(grouping: renderedScopes, by: \.gvk).mapValues { Set($0.compactMap(\.namespace)) }
@@ -111,6 +121,7 @@ public struct ClusterComparer: Sendable {
     let manager = fieldManager
     let notYetServed = awaiting
     let liveNow = live
+    let locallyWhenForbidden = compareLocallyWhenForbidden
     let dryRuns = await BoundedMap.map(objects, width: width) { [api] object -> DryRun in
       guard let id = object.resourceID, !notYetServed.contains(id) else { return DryRun(predicted: nil, takeovers: [], error: nil) }
       if let current = liveNow[id], NoOpApply.holds(applied: object, live: current, manager: manager, kind: id.gvk.kind) {
@@ -120,7 +131,9 @@ public struct ClusterComparer: Sendable {
       // the same way in any existing namespace, so ask there.
       var probe = object
       if let namespace = id.namespace, !liveNamespaces.contains(namespace) { probe.namespace = "default" }
-      return await Self.dryRun(probe, api: api, manager: manager, namespace: id.namespace)
+      let run = await Self.dryRun(probe, api: api, manager: manager, namespace: id.namespace)
+      if locallyWhenForbidden, run.error?.reason == .forbidden { return DryRun(predicted: nil, takeovers: [], error: nil) }
+      return run
     }
     var desired: [DesiredObject] = []
     var takeovers: [ResourceID: [Takeover]] = [:]
@@ -129,14 +142,19 @@ public struct ClusterComparer: Sendable {
       guard let id = object.resourceID else { continue }
       if let error = run.error { rejections.append(DiffError.Rejection(id: id, error: error)) }
       if !run.takeovers.isEmpty { takeovers[id] = run.takeovers }
-      let foreign = run.predicted.map { ForeignFields.find(in: $0, applied: object, kind: id.gvk.kind, ownManager: manager) } ?? []
+      // Without the server's answer (a read-only caller), the live object's managedFields say
+      // the same about hand-added fields.
+      let foreign = (run.predicted ?? live[id]).map { ForeignFields.find(in: $0, applied: object, kind: id.gvk.kind, ownManager: manager) } ?? []
       desired.append(DesiredObject(
         applied: object, predicted: run.predicted, live: live[id], lastApplied: lastByID[id],
         replicasOwnedByAutoscaler: autoscaled.contains(id), foreignFields: foreign, applyIsNoOp: run.noOp))
     }
     if !rejections.isEmpty { throw DiffError.rejected(rejections) }
     let changeSet = ChangeSet.calculate(environment: environment, desired: desired, tracked: tracked)
-    return Result(changeSet: changeSet, desired: desired, takeovers: takeovers, awaitingDefinition: awaiting, tracked: tracked)
+    let clusterScoped = Set((rendered + alsoTracking).compactMap { $0.resourceID?.gvk }.filter { catalog.scope(of: $0) == .cluster })
+    return Result(
+      changeSet: changeSet, desired: desired, takeovers: takeovers, awaitingDefinition: awaiting, tracked: tracked,
+      clusterScopedKinds: clusterScoped)
   }
 
   struct DryRun: Sendable {

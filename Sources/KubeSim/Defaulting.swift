@@ -1,3 +1,4 @@
+import Foundation
 import Manifest
 
 /// Server-side defaults of the kinds a rollout touches (k8s.io/kubernetes pkg/apis/*/v1/defaults.go).
@@ -45,9 +46,22 @@ enum Defaulting {
       if let name = object.name { object[path: ["metadata", "labels", "kubernetes.io/metadata.name"]] = .string(name) }
     case "HorizontalPodAutoscaler":
       setIfMissing(&object, ["spec", "minReplicas"], 1)
+    case "Secret" where (object.apiVersion ?? "v1") == "v1":
+      foldStringData(&object)
     default:
       break
     }
+  }
+
+  /// `stringData` is write-only: the API server merges it into `data` (base64, over a key of
+  /// the same name) and never stores or returns it (core/v1 Secret conversion). A sim that kept
+  /// it would hide an edit of `data` behind the stale `stringData`.
+  static func foldStringData(_ object: inout Value) {
+    guard let plain = object["stringData"]?.objectValue else { return }
+    var data = object["data"]?.objectValue ?? [:]
+    for (key, value) in plain { data[key] = .string(Data((value.stringValue ?? "").utf8).base64EncodedString()) }
+    object["data"] = .object(data)
+    object["stringData"] = nil
   }
 
   /// Quantities are strings on the wire (`1` becomes "1", `0.5` becomes "500m"), so a template

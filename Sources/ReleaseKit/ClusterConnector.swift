@@ -22,7 +22,10 @@ public struct ClusterConnector: Sendable {
       if case .kubeconfig(let name, _) = config.cluster { configuredContext = name } else { configuredContext = nil }
       return try viaKubeconfig(path: kubeconfig, context: context ?? configuredContext)
     }
-    switch config.cluster {
+    // The drift CronJob's pod checks the cluster it runs on, whatever cluster release.yaml
+    // names for people's machines (the template sets RELEASE_IN_CLUSTER=true).
+    let cluster = ["1", "true"].contains(environment["RELEASE_IN_CLUSTER"]?.lowercased() ?? "") ? .inCluster : config.cluster
+    switch cluster {
     case .embedded(let name, let scenario):
       let cluster = EmbeddedCluster(repository: repository, name: name, declaredScenario: scenario)
       switch try cluster.connect() {

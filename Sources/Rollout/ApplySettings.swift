@@ -23,6 +23,8 @@ public struct ApplySettings: Sendable {
   public var prePull: Bool = true
   /// Set by `release rollback`: the revision whose objects this apply re-applies.
   public var rollbackTo: Int?
+  /// Set by `release drift --correct`: the revision whose objects this apply restores.
+  public var correctionOf: Int?
 
   public init(
     prune: Bool = false, dryRun: Bool = false, recordNamespace: String? = nil, historyMax: Int = 10,

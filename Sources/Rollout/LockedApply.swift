@@ -79,7 +79,8 @@ struct LockedApply: Sendable {
     }
     try await finish(
       &record, .deployed,
-      note: (settings.rollbackTo.map { "rollback to revision \($0): " } ?? "") + "applied \(record.objects.count) objects: \(changes.count(.create)) created, \(changes.count(.update)) updated"
+      note: (settings.rollbackTo.map { "rollback to revision \($0): " } ?? "")
+        + (settings.correctionOf.map { "drift correction, restoring revision \($0): " } ?? "") + "applied \(record.objects.count) objects: \(changes.count(.create)) created, \(changes.count(.update)) updated"
         + (settings.prune ? ", \(changes.count(.prune)) pruned" : ""))
     try await store.trim(keep: settings.historyMax)
     return .applied(record, changes)

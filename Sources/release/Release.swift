@@ -13,6 +13,7 @@ struct Release: AsyncParsableCommand {
       """,
     version: ReleaseVersion.current,
     subcommands: [
-      RenderCommand.self, DiffCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self, PromoteCommand.self, DemoCommand.self, LogCommand.self, LintCommand.self, StatusCommand.self, HistoryCommand.self, SimCommand.self,
+      RenderCommand.self, DiffCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self, PromoteCommand.self, DriftCommand.self,
+      DemoCommand.self, LogCommand.self, LintCommand.self, StatusCommand.self, HistoryCommand.self, SimCommand.self,
     ])
 }
