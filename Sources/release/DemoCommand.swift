@@ -9,7 +9,8 @@ internal import ReleaseKit
 /// The whole story on a scratch copy of the example repo, each step the command a user would
 /// type (run as a child `release`, so what prints is what they would see): first rollouts,
 /// a model bump surging into staging's spare GPU, its promotion to prod stepping in place
-/// within the PDB, a crashing image rolled back and frozen, a hand edit found and undone,
+/// within the PDB, a crashing image rolled back and frozen, a hand edit found by `release
+/// drift` (with the field manager that made it) and undone,
 /// the history. Virtual time: a few seconds of real time.
 struct DemoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -61,9 +62,9 @@ struct DemoCommand: AsyncParsableCommand {
     try Self.commit(git, repo, "staging", "Back to v0.6.4 in staging")
     try Self.release(["apply", "staging", "--yes"], repo: repo)
 
-    Self.chapter("5. Someone edits staging by hand: diff shows the field, apply puts git back and says who set it")
+    Self.chapter("5. Someone edits staging by hand: drift names the field and who changed it, apply puts git back")
     try await Self.handEdit(repo)
-    try Self.release(["diff", "staging"], repo: repo, expect: 1)
+    try Self.release(["drift", "staging"], repo: repo, expect: 1)
     try Self.release(["apply", "staging", "--yes"], repo: repo)
 
     Self.chapter("6. What happened, as the clusters recorded it")

@@ -12,7 +12,7 @@ import Testing
     for line in [
       "rolling out, surge 1 per step", "rolling out, in place 1 per step", "Promoted-From: staging@",
       "gate crash-loop failed on deployment llm-staging/vllm", "rolled back: revision 2 is serving again",
-      "was rolled back in revision 3", "(set by kubectl-set)", "rolledBack",
+      "was rolled back in revision 3", "(set by kubectl-set)", "(changed by kubectl-set)", "rolledBack",
     ] {
       #expect(demo.stdout.contains(line) || demo.stderr.contains(line), "missing: \(line)")
     }
