@@ -1,4 +1,4 @@
 /// `release --version`. Bumped with each release of the tool.
 enum ReleaseVersion {
-  static let current = "0.2.0"
+  static let current = "0.3.0"
 }
