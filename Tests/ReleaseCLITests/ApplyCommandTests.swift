@@ -164,7 +164,7 @@ import Testing
     defer { tree.remove() }
     let unknown = try ReleaseBinary.run(["diff", "nowhere"], in: tree.root)
     #expect(unknown.status == 2)
-    #expect(unknown.stderr.contains("unknown environment \"nowhere\" (known: prod, staging)"), "\(unknown.stderr)")
+    #expect(unknown.stderr.contains("unknown environment \"nowhere\" (known: prod, staging, staging-drift)"), "\(unknown.stderr)")
     #expect(unknown.stdout.isEmpty)
 
     try "apiVersion: release.dev/v1alpha1\nkind: Environment\ncluster: {embedded: {}}\nrecords: {histroyMax: 3}\n"
