@@ -46,12 +46,15 @@ public struct EmbeddedCluster: Sendable {
 
   /// The cluster `--cluster NAME` names, with the scenario an environment declares for it.
   public static func named(_ name: String?, in repository: EnvironmentRepository) throws(ReleaseFailure) -> EmbeddedCluster {
-    let names = (try? repository.environmentNames()) ?? []
-    for environment in names {
-      guard let config = try? repository.config(of: environment), case .embedded(let declared, let scenario) = config.cluster,
-        declared == name
-      else { continue }
-      return EmbeddedCluster(repository: repository, name: name, declaredScenario: scenario)
+    // A broken release.yaml is reported, not skipped: skipping it would send the user looking
+    // for a cluster name that is spelled right.
+    do {
+      for environment in try repository.environmentNames() {
+        guard case .embedded(let declared, let scenario) = try repository.config(of: environment).cluster, declared == name else { continue }
+        return EmbeddedCluster(repository: repository, name: name, declaredScenario: scenario)
+      }
+    } catch {
+      if name != nil { throw ReleaseFailure.badInput("\(error)") }
     }
     if let name {
       throw ReleaseFailure.badInput(

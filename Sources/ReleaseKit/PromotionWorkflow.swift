@@ -128,8 +128,12 @@ public enum PromotionWorkflow {
     do {
       return try repository.commit(files: [plan.file], message: message)
     } catch {
-      // Nothing half-done: the file goes back as it was.
-      try? Data(plan.before.utf8).write(to: URL(fileURLWithPath: plan.file), options: .atomic)
+      // Nothing half-done: the file goes back as it was, or the message says it did not.
+      do {
+        try Data(plan.before.utf8).write(to: URL(fileURLWithPath: plan.file), options: .atomic)
+      } catch let restore {
+        throw ReleaseFailure.badInput("committing the promotion: \(error); and \(plan.file) could not be put back (\(restore.localizedDescription)): restore it with git checkout")
+      }
       throw ReleaseFailure.badInput("committing the promotion: \(error)")
     }
   }
