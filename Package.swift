@@ -115,7 +115,7 @@ let package = Package(
     .executableTarget(
       name: "release",
       dependencies: [
-        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "KubeSimServer", "Diff", "Rollout", "ReleaseKit",
+        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "KubeSimServer", "Diff", "Rollout", "ReleaseKit", "GitStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -177,6 +177,8 @@ let package = Package(
       dependencies: ["Rollout", "ReleaseKit", "Diff", "Kube", "KubeSim", "Manifest", "EnvironmentRepo"],
       swiftSettings: strictness),
     .testTarget(name: "PromotionTests", dependencies: ["Promotion", "EnvironmentRepo"], swiftSettings: strictness),
+    .testTarget(
+      name: "GitStoreTests", dependencies: ["GitStore"], exclude: ["git-http-server.py"], swiftSettings: strictness),
     .testTarget(
       name: "ReleaseCLITests", dependencies: ["Manifest", "EndToEndSupport"], swiftSettings: strictness),
   ]

@@ -8,9 +8,18 @@ public final class GitRepository {
 
   /// The repository containing `path` (searching upward, as `git` does); nil when there is none.
   public static func discover(at path: String) throws(GitError) -> GitRepository? {
+    try open(path, flags: 0)
+  }
+
+  /// The repository at exactly `path`, never one around it; nil when there is none.
+  public static func open(exactly path: String) throws(GitError) -> GitRepository? {
+    try open(path, flags: GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue)
+  }
+
+  private static func open(_ path: String, flags: UInt32) throws(GitError) -> GitRepository? {
     _ = git_libgit2_init()
     var repo: OpaquePointer?
-    let result = git_repository_open_ext(&repo, path, 0, nil)
+    let result = git_repository_open_ext(&repo, path, flags, nil)
     if result == GIT_ENOTFOUND.rawValue { git_libgit2_shutdown(); return nil }
     guard result == 0, let repo else {
       let error = GitError(path: path, message: Self.lastError())
@@ -48,6 +57,8 @@ public final class GitRepository {
 
   /// True when tracked files differ from HEAD or untracked, non-ignored files exist.
   public func isDirty() throws(GitError) -> Bool {
+    // A mirror has no working tree to differ from its commit.
+    if isBare { return false }
     var options = git_status_options()
     git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION))
     options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR

@@ -22,7 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
   var keep: String?
 
   func run() async throws {
-    let source = try global.environmentRepository()
+    let source = try global.writableRepository(for: "demo")
     let root = try Self.scratch(keep)
     defer { if keep == nil { try? FileManager.default.removeItem(atPath: root) } }
     for item in ["environments", "templates", "scenarios"] {

@@ -1,7 +1,9 @@
 import ArgumentParser
 internal import EnvironmentRepo
 internal import Foundation
+internal import GitStore
 internal import ReleaseKit
+internal import Synchronization
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
   case text, yaml, json
@@ -9,8 +11,17 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
 
 /// Flags every command takes (DESIGN: Commands and exit codes).
 struct GlobalOptions: ParsableArguments {
-  @Option(name: .long, help: "The environment repo (default: the repo around the working directory).")
+  @Option(
+    name: .long,
+    help: """
+      The environment repo: a directory (default: the repo around the working directory), or a \
+      URL (https://, ssh://, git@host:path, file://) mirrored into $RELEASE_CACHE_DIR and read \
+      from its fetched commit.
+      """)
   var repo: String?
+
+  @Option(name: .long, help: "With --repo URL: the branch to read (default: the remote's default branch).")
+  var branch: String?
 
   @Option(name: .long, help: "Kubeconfig context to use instead of the cluster in release.yaml.")
   var context: String?
@@ -20,6 +31,8 @@ struct GlobalOptions: ParsableArguments {
 
   /// The repo, located from --repo or the working directory.
   func environmentRepository() throws(ReleaseFailure) -> EnvironmentRepository {
+    if let repo, RemoteURL.isRemote(repo) { return try Self.mirrored(repo, branch: branch).repository }
+    if branch != nil { throw ReleaseFailure.badInput("--branch: only with --repo URL (a local repo reads its working tree)") }
     let cwd = FileManager.default.currentDirectoryPath
     do {
       if let repo {
@@ -36,6 +49,28 @@ struct GlobalOptions: ParsableArguments {
     } catch {
       throw ReleaseFailure.badInput("\(error)")
     }
+  }
+
+  /// The repo for a command that writes to it (commits, cluster state files): a mirror of a
+  /// URL is read-only.
+  func writableRepository(for command: String) throws(ReleaseFailure) -> EnvironmentRepository {
+    if let repo, RemoteURL.isRemote(repo) {
+      throw ReleaseFailure.badInput("--repo \(RemoteURL.redacted(repo)): `release \(command)` writes to the repo; run it in a clone")
+    }
+    return try environmentRepository()
+  }
+
+  /// Commands ask for the repo more than once; a URL is fetched once per process.
+  private static let mirrors = Mutex<[String: RemoteEnvironmentRepository.Opened]>([:])
+
+  private static func mirrored(_ url: String, branch: String?) throws(ReleaseFailure) -> RemoteEnvironmentRepository.Opened {
+    let key = url + "#" + (branch ?? "")
+    if let known = mirrors.withLock({ $0[key] }) { return known }
+    let opened = try RemoteEnvironmentRepository.open(url: url, branch: branch)
+    let how = opened.update.cloned ? "cloned" : "fetched"
+    Console.note("\(how) \(RemoteURL.redacted(url)) \(opened.update.branch) at \(opened.update.commit.prefix(12))")
+    mirrors.withLock { $0[key] = opened }
+    return opened
   }
 
   /// The environment, validated and rendered, and a session on its cluster. Kubeconfig

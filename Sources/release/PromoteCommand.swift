@@ -30,6 +30,7 @@ struct PromoteCommand: AsyncParsableCommand {
 
   func run() async throws {
     guard from != to else { throw ReleaseFailure.badInput("promote \(from) \(to): FROM and TO are the same environment") }
+    _ = try global.writableRepository(for: "promote")
     let (source, sourceSession) = try await global.open(from)
     let target = try await EnvironmentContext.load(to, repository: source.repository)
     let plan = try PromotionWorkflow.plan(from: source, to: target)

@@ -54,15 +54,16 @@ struct RenderCommand: AsyncParsableCommand {
   private func renderOne(_ target: String) async throws -> EnvironmentRender {
     let looksLikePath = target.contains("/") || target == "." || target == ".."
     let cwd = FileManager.default.currentDirectoryPath
-    if !looksLikePath, let repo = try? global.environmentRepository(),
-      (try? repo.environmentNames().contains(target)) == true
+    // Outside any repo a directory still renders; a repo named with --repo must open.
+    let repo = global.repo != nil ? try global.environmentRepository() : try? global.environmentRepository()
+    if !looksLikePath, let repo, (try? repo.environmentNames().contains(target)) == true
     {
       return try await EnvironmentRenderer(repository: repo).render(environment: target)
     }
     let absolute = URL(fileURLWithPath: target.hasPrefix("/") ? target : cwd + "/" + target).standardizedFileURL.path
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
-      if let repo = try? global.environmentRepository() {
+      if let repo {
         let names = (try? repo.environmentNames()) ?? []
         let known = names.isEmpty ? "none" : names.joined(separator: ", ")
         throw ReleaseFailure.badInput("unknown environment \"\(target)\" (known: \(known)) and no directory of that name")

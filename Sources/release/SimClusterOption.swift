@@ -7,6 +7,6 @@ struct SimClusterOption: ParsableArguments {
   var name: String?
 
   func cluster(_ global: GlobalOptions) throws(ReleaseFailure) -> EmbeddedCluster {
-    try EmbeddedCluster.named(name, in: try global.environmentRepository())
+    try EmbeddedCluster.named(name, in: try global.writableRepository(for: "sim"))
   }
 }

@@ -20,7 +20,7 @@ struct SimStartCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let repository = try global.environmentRepository()
+    let repository = try global.writableRepository(for: "sim start")
     let cluster = try clusterOption.cluster(global)
     if let record = cluster.servedRecord() {
       Console.output("embedded cluster already served at \(record.url) (pid \(record.pid))\n\n" + Self.usage(record))
