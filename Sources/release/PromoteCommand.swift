@@ -27,12 +27,18 @@ struct PromoteCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Apply without asking.") var yes = false
   @Flag(name: .long, help: "Push the commit to origin; a push refused because the remote moved is fetched, redone on top and retried, never forced.") var push = false
   @Flag(name: .long, help: "Promote even if FROM is not deployed from HEAD, was dirty, or drifted.") var force = false
+  @Flag(name: .long, help: "Pin each image by the digest FROM's pods run (their imageID), beside its tag, not by the mutable tag alone.") var digest = false
 
   func run() async throws {
     guard from != to else { throw ReleaseFailure.badInput("promote \(from) \(to): FROM and TO are the same environment") }
     let (source, sourceSession) = try await global.open(from)
     let target = try await EnvironmentContext.load(to, repository: source.repository)
-    let plan = try PromotionWorkflow.plan(from: source, to: target)
+    var plan: PromotionWorkflow.Plan
+    if digest {
+      plan = try await PromotionWorkflow.digestPlan(from: source, sessions: [(nil, sourceSession)], into: to)
+    } else {
+      plan = try PromotionWorkflow.plan(from: source, to: target)
+    }
     guard !plan.changes.isEmpty else {
       Console.progress("\(to) already has \(from)'s pins; nothing to promote")
       return
