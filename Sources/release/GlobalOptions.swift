@@ -38,6 +38,23 @@ struct GlobalOptions: ParsableArguments {
     }
   }
 
+  /// The environment and a session on each of its clusters (release.yaml `clusters:`, in
+  /// order; one unnamed session for `cluster:` or when --kubeconfig/--context override it).
+  func openClusters(_ environment: String, at revision: String? = nil) async throws(ReleaseFailure) -> (EnvironmentContext, [ClusterTarget]) {
+    let repository = try environmentRepository()
+    let context: EnvironmentContext
+    if let revision {
+      context = try await EnvironmentContext.load(environment, repository: repository, at: revision)
+    } else {
+      context = try await EnvironmentContext.load(environment, repository: repository)
+    }
+    let sessions = try ClusterConnector(kubeconfig: kubeconfig, context: self.context).connectAll(context.config, repository: context.repository)
+    for (_, session) in sessions {
+      for warning in session.warnings { Console.warning(warning) }
+    }
+    return (context, sessions.map { ClusterTarget(name: $0.name, session: $0.session) })
+  }
+
   /// The environment, validated and rendered, and a session on its cluster. Kubeconfig
   /// warnings go to stderr here, once.
   /// `at`: render the environment as that commit holds it instead of the working tree.
@@ -53,4 +70,14 @@ struct GlobalOptions: ParsableArguments {
     for warning in session.warnings { Console.warning(warning) }
     return (context, session)
   }
+}
+
+/// One cluster of an environment and the session on it; `name` is nil unless release.yaml
+/// lists `clusters:`.
+struct ClusterTarget: Sendable {
+  var name: String?
+  var session: ClusterSession
+
+  /// `cluster prod-us (context prod-us (https://…))`, the heading of its part of the output.
+  var heading: String { "cluster \(name ?? "") (\(session.label))" }
 }
