@@ -16,7 +16,9 @@ struct PromoteCommand: AsyncParsableCommand {
       kustomization.yaml as a text edit that keeps comments, order and quoting; the change is
       shown and committed with a `Promoted-From: FROM@<sha>` trailer; then TO is applied with
       the GPU-aware rollout, its gates and automatic rollback. Promoting what TO already has is
-      a no-op (exit 0).
+      a no-op (exit 0). With --digest each image is pinned, beside its tag, by the digest FROM's
+      ready pods report (exit 5 if they disagree). Several TOs are a wave: each is promoted and
+      rolled out in turn; the first failure stops it, and the message says where.
       """)
 
   @OptionGroup var global: GlobalOptions
