@@ -70,6 +70,8 @@ let package = Package(
         "Manifest", "Render", "Kube", "Metrics",
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "Logging", package: "swift-log"),
+        // imageIDs: the content digest a tag resolves to (ImageDigest).
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strictness),
     .target(

@@ -28,7 +28,25 @@ public struct EnvironmentConfig: Sendable, Equatable {
     }
   }
 
-  public var cluster: Cluster
+  /// One of the clusters an environment runs on: `cluster:` (no name), or an entry of
+  /// `clusters:` (named, rolled in the listed order).
+  public struct NamedCluster: Sendable, Equatable {
+    public var name: String?
+    public var cluster: Cluster
+
+    public init(name: String?, cluster: Cluster) {
+      self.name = name
+      self.cluster = cluster
+    }
+  }
+
+  /// Never empty: `cluster:` is one unnamed entry.
+  public var clusters: [NamedCluster]
+  /// The first cluster: the only one unless release.yaml lists `clusters:`.
+  public var cluster: Cluster {
+    get { clusters[0].cluster }
+    set { clusters = [NamedCluster(name: nil, cluster: newValue)] }
+  }
   public var records: Records
   /// `apply` deletes tracked objects no longer rendered, as `--prune` does.
   public var prune: Bool
@@ -38,7 +56,7 @@ public struct EnvironmentConfig: Sendable, Equatable {
   public var pins: PinsConfig = PinsConfig()
 
   public init(cluster: Cluster, records: Records = Records(), prune: Bool = false, rollout: RolloutConfig = RolloutConfig()) {
-    self.cluster = cluster
+    self.clusters = [NamedCluster(name: nil, cluster: cluster)]
     self.records = records
     self.prune = prune
     self.rollout = rollout
@@ -53,17 +71,17 @@ public struct EnvironmentConfig: Sendable, Equatable {
       throw EnvironmentError(file: file, field: nil, line: error.line, message: error.message)
     }
     do {
-      (cluster, records, prune, rollout, pins) = try Self.parse(document, file: file)
+      (clusters, records, prune, rollout, pins) = try Self.parse(document, file: file)
     } catch {
       throw EnvironmentError(file: error.file, field: error.field, message: error.message)
     }
   }
 
-  private static func parse(_ document: Value, file: String) throws(FieldError) -> (Cluster, Records, Bool, RolloutConfig, PinsConfig) {
+  private static func parse(_ document: Value, file: String) throws(FieldError) -> ([NamedCluster], Records, Bool, RolloutConfig, PinsConfig) {
     var fields = FieldReader(value: document, file: file, path: "")
     try fields.requireString("apiVersion", equalTo: Self.apiVersion)
     try fields.requireString("kind", equalTo: Self.kind)
-    let cluster = try Self.parseCluster(try fields.requireMap("cluster"), file: file)
+    let clusters = try Self.parseClusters(&fields, file: file)
     var records = Records()
     if var recordFields = try fields.optionalMap("records") {
       records.namespace = try recordFields.optionalString("namespace")
@@ -78,15 +96,51 @@ public struct EnvironmentConfig: Sendable, Equatable {
       rollout: try fields.optionalMap("rollout"), gates: try fields.optionalList("gates"), metrics: try fields.optionalMap("metrics"), file: file)
     let pins = try PinsConfig.parse(try fields.optionalMap("pins"))
     try fields.rejectUnknownKeys()
-    if case .embedded = cluster {
+    if clusters.allSatisfy({ if case .embedded = $0.cluster { true } else { false } }) {
       rollout.metrics = rollout.metrics ?? .embedded
     } else if rollout.metrics == .embedded {
-      throw FieldError(file: file, field: "metrics.embedded", message: "only the embedded cluster has embedded metrics; name a prometheus url")
+      throw FieldError(file: file, field: "metrics.embedded", message: "only embedded clusters have embedded metrics; name a prometheus url")
     } else if rollout.metrics == nil, let gate = rollout.gates.first {
       throw FieldError(
         file: file, field: "gates", message: "gate \"\(gate.name)\" needs a metrics source: set metrics.prometheus.url")
     }
-    return (cluster, records, prune, rollout, pins)
+    return (clusters, records, prune, rollout, pins)
+  }
+
+  /// `cluster:` or `clusters:` (exactly one). Each entry of `clusters:` is a `cluster:` entry
+  /// with a `name`; names are unique and no cluster is listed twice, so a wave never rolls
+  /// one cluster two times under two names.
+  private static func parseClusters(_ fields: inout FieldReader, file: String) throws(FieldError) -> [NamedCluster] {
+    let single = try fields.optionalMap("cluster")
+    let list = try fields.optionalList("clusters")
+    switch (single, list) {
+    case (let single?, nil):
+      return [NamedCluster(name: nil, cluster: try parseCluster(single, file: file))]
+    case (nil, nil):
+      throw FieldError(file: file, field: "cluster", message: "required field is missing (or list several under clusters)")
+    case (_?, _?):
+      throw FieldError(file: file, field: "clusters", message: "set either cluster (one) or clusters (several, rolled in order), not both")
+    case (nil, let list?):
+      guard !list.isEmpty else { throw FieldError(file: file, field: "clusters", message: "list at least one cluster, or use cluster") }
+      var clusters: [NamedCluster] = []
+      for (path, item) in list {
+        var entry = FieldReader(value: item, file: file, path: path)
+        let name = try entry.requireString("name")
+        guard Self.isClusterName(name) else {
+          throw entry.error("name", "\"\(name)\" is not a cluster name: lowercase letters, digits and '-', starting with a letter, at most 63")
+        }
+        if let first = clusters.firstIndex(where: { $0.name == name }) {
+          throw entry.error("name", "\"\(name)\" is already the name of clusters[\(first)]")
+        }
+        entry.accept("name")
+        let cluster = try parseCluster(entry, file: file)
+        if let first = clusters.firstIndex(where: { $0.cluster == cluster }) {
+          throw FieldError(file: file, field: path, message: "the same cluster as clusters[\(first)] (\(clusters[first].name ?? "")): a wave would roll it twice")
+        }
+        clusters.append(NamedCluster(name: name, cluster: cluster))
+      }
+      return clusters
+    }
   }
 
   private static func parseCluster(_ clusterFields: FieldReader, file: String) throws(FieldError) -> Cluster {
@@ -99,14 +153,14 @@ public struct EnvironmentConfig: Sendable, Equatable {
     let chosen = [embedded != nil, kubeconfig != nil, inCluster == true].filter { $0 }.count
     guard chosen == 1 else {
       throw FieldError(
-        file: file, field: "cluster",
+        file: file, field: cluster.path,
         message: "exactly one of embedded, kubeconfig or inCluster: true must be set (found \(chosen))")
     }
     if var embedded {
       let name = try embedded.optionalString("name")
       if let name, !Self.isClusterName(name) {
         throw FieldError(
-          file: file, field: "cluster.embedded.name",
+          file: file, field: embedded.fieldPath("name"),
           message: "\"\(name)\" is not a cluster name: lowercase letters, digits and '-', starting with a letter, at most 63")
       }
       let scenario = try embedded.optionalString("scenario")

@@ -174,8 +174,14 @@ extension SimCluster {
         "message": .string("back-off \(min(10 * pow2(runtime.restartCount - 1), 300))s restarting failed container=\(name.stringValue ?? "") pod=\(pod.name ?? "")"),
       ]]
     }
+    // The runtime knows the digest once the image is pulled; before that kubelet reports "".
+    var imageID = ""
+    switch runtime.state {
+    case .running, .backOff: imageID = scenario.imageID(of: runtime.image, node: runtime.node)
+    case .pulling, .pullFailed: break
+    }
     var containerStatus: Value = [
-      "name": name, "image": .string(runtime.image), "imageID": "", "ready": .bool(ready),
+      "name": name, "image": .string(runtime.image), "imageID": .string(imageID), "ready": .bool(ready),
       "restartCount": .int(runtime.restartCount), "started": .bool(phase == "Running" && state["running"] != nil), "state": state,
     ]
     if let last = runtime.lastTermination {

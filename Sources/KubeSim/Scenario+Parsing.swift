@@ -41,6 +41,23 @@ extension Scenario {
       rule.accept("image", "tagSuffix")
       images.append(ImageRule(image: image, tagSuffix: suffix, behaviour: try Self.parseBehaviour(rule)))
     }
+    var digests: [DeclaredDigest] = []
+    for (path, item) in try fields.optionalList("imageDigests") ?? [] {
+      var entry = FieldReader(value: item, file: file, path: path)
+      let reference = ImageReference(try entry.requireString("image"))
+      guard reference.digest == nil else { throw entry.error("image", "a reference with a digest resolves to it: name a tag") }
+      let digest = try entry.requireString("digest")
+      guard ImageDigest.isDigest(digest) else { throw entry.error("digest", "expected sha256: and 64 lowercase hex digits") }
+      let nodes = try entry.optionalStringList("nodes") ?? []
+      try entry.rejectUnknownKeys()
+      let declared = DeclaredDigest(image: reference.taggedName, digest: digest, nodes: nodes)
+      // Two answers for one pull would make the cluster's answer depend on the list's order.
+      let overlapping = digests.contains { other in
+        other.image == declared.image && (other.nodes.isEmpty && nodes.isEmpty || !Set(other.nodes).isDisjoint(with: nodes))
+      }
+      guard !overlapping else { throw entry.error("image", "\(declared.image) is declared twice for the same nodes") }
+      digests.append(declared)
+    }
     let objects = (try fields.optionalList("objects") ?? []).map(\.value)
     var faults: [Fault] = []
     for (path, item) in try fields.optionalList("faults") ?? [] {
@@ -71,6 +88,7 @@ extension Scenario {
     self.init(
       nodes: nodes, defaults: defaults, images: images, objects: objects, faults: faults, seed: seed, terminationSeconds: termination,
       admission: admission)
+    imageDigests = digests
   }
 
   static func parseNode(_ node: inout FieldReader, name: String) throws(FieldError) -> Node {

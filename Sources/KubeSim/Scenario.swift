@@ -132,6 +132,24 @@ public struct Scenario: Sendable, Equatable {
   public var terminationSeconds: Double
   /// Optional admission plugins (`admission:` in the file); none unless asked for.
   public var admission: AdmissionPlugins
+  /// Tags whose digest the scenario declares (`imageDigests:`); a tag not listed resolves to a
+  /// digest derived from its name (`ImageDigest`).
+  public var imageDigests: [DeclaredDigest] = []
+
+  /// A tag as this cluster's registry serves it: `image` normalized with its tag
+  /// (`docker.io/vllm/vllm-openai:v0.6.3`). With `nodes`, only pulls on those nodes get this
+  /// digest: the tag was pushed again between two nodes' pulls, so pods disagree.
+  public struct DeclaredDigest: Sendable, Equatable {
+    public var image: String
+    public var digest: String
+    public var nodes: [String]
+
+    public init(image: String, digest: String, nodes: [String] = []) {
+      self.image = image
+      self.digest = digest
+      self.nodes = nodes
+    }
+  }
 
   public init(
     nodes: [Node], defaults: ImageBehaviour = ImageBehaviour(pullSeconds: 20, modelLoadSeconds: 0),
@@ -151,5 +169,10 @@ public struct Scenario: Sendable, Equatable {
   /// The behaviour of an image: defaults, then every matching rule in order.
   public func behaviour(of image: String) -> ImageBehaviour {
     images.filter { $0.matches(image) }.reduce(defaults) { $1.behaviour.merged(over: $0) }
+  }
+
+  /// The `imageID` a container of `image` reports once pulled, as containerd writes it.
+  public func imageID(of image: String, node: String) -> String {
+    ImageDigest.imageID(of: image, node: node, declared: imageDigests)
   }
 }

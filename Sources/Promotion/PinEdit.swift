@@ -16,7 +16,21 @@ public enum PinEdit {
     }
   }
 
-  public static func apply(_ changes: [Change], to text: String, file: String) throws(PromotionError) -> String {
+  /// A key added to a mapping after its last value (`digest:` to an `images` entry that has
+  /// none): on a line of its own at the keys' indentation, or inside the braces of a flow map.
+  public struct Addition: Sendable, Equatable {
+    public var after: PinSet.EntryEnd
+    public var key: String
+    public var value: String
+
+    public init(after: PinSet.EntryEnd, key: String, value: String) {
+      self.after = after
+      self.key = key
+      self.value = value
+    }
+  }
+
+  public static func apply(_ changes: [Change], adding additions: [Addition] = [], to text: String, file: String) throws(PromotionError) -> String {
     var lines = text.components(separatedBy: "\n")
     // Right to left within a line, so earlier columns stay valid.
     for change in changes.sorted(by: { ($0.line, $0.column) > ($1.line, $1.column) }) {
@@ -30,6 +44,27 @@ public enum PinEdit {
       var rebuilt = String.UnicodeScalarView()
       rebuilt.append(contentsOf: scalars)
       lines[change.line - 1] = String(rebuilt)
+    }
+    // After the changes (which keep every line where it is), bottom up, so a new line does
+    // not move the anchors of additions above it. A changed last value still starts at its
+    // column, so its extent is read again here.
+    for addition in additions.sorted(by: { ($0.after.line, $0.after.column) > ($1.after.line, $1.after.column) }) {
+      let anchor = addition.after
+      guard anchor.line >= 1, anchor.line <= lines.count else { throw PromotionError.badFile(file, "line \(anchor.line) is out of range") }
+      let written = addition.key + ": " + render(addition.value, like: .plain)
+      if anchor.flow {
+        var scalars = Array(lines[anchor.line - 1].unicodeScalars)
+        guard anchor.column >= 1, anchor.column <= scalars.count else {
+          throw PromotionError.badFile(file, "line \(anchor.line): column \(anchor.column) is out of range")
+        }
+        let (end, _) = try extent(of: scalars, from: anchor.column - 1, file: file, line: anchor.line)
+        scalars.insert(contentsOf: (", " + written).unicodeScalars, at: end)
+        var rebuilt = String.UnicodeScalarView()
+        rebuilt.append(contentsOf: scalars)
+        lines[anchor.line - 1] = String(rebuilt)
+      } else {
+        lines.insert(String(repeating: " ", count: max(0, anchor.keyColumn - 1)) + written, at: anchor.line)
+      }
     }
     return lines.joined(separator: "\n")
   }

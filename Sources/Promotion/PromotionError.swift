@@ -6,6 +6,8 @@ public enum PromotionError: Error, Sendable, CustomStringConvertible {
   case nowhereToPin(file: String, pin: String)
   case notPromotable(from: String, reasons: [String])
   case git(String)
+  /// `--digest`: FROM's ready pods of an image do not run one digest, or none report one.
+  case noSingleDigest(from: String, image: String, reason: String)
 
   public var description: String {
     switch self {
@@ -15,6 +17,8 @@ public enum PromotionError: Error, Sendable, CustomStringConvertible {
     case .notPromotable(let from, let reasons):
       return "not promoting from \(from): " + reasons.joined(separator: "; ") + " (--force promotes anyway)"
     case .git(let message): return message
+    case .noSingleDigest(let from, let image, let reason):
+      return "not promoting \(image) by digest from \(from): \(reason)"
     }
   }
 }

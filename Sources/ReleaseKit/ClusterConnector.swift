@@ -17,14 +17,31 @@ public struct ClusterConnector: Sendable {
   }
 
   public func connect(_ config: EnvironmentConfig, repository: EnvironmentRepository) throws(ReleaseFailure) -> ClusterSession {
+    try connect(config.cluster, repository: repository)
+  }
+
+  /// One session per cluster of the environment, in release.yaml's order, each with the
+  /// cluster's name (nil for `cluster:`). `--kubeconfig`/`--context` and RELEASE_IN_CLUSTER
+  /// name one cluster, so they replace the list: rolling one cluster once per entry would be
+  /// the same rollout again.
+  public func connectAll(_ config: EnvironmentConfig, repository: EnvironmentRepository) throws(ReleaseFailure) -> [(name: String?, session: ClusterSession)] {
+    if kubeconfig != nil || context != nil || runsInCluster { return [(nil, try connect(config.cluster, repository: repository))] }
+    var sessions: [(name: String?, session: ClusterSession)] = []
+    for entry in config.clusters { sessions.append((entry.name, try connect(entry.cluster, repository: repository))) }
+    return sessions
+  }
+
+  /// The drift CronJob's pod checks the cluster it runs on, whatever cluster release.yaml
+  /// names for people's machines (the template sets RELEASE_IN_CLUSTER=true).
+  var runsInCluster: Bool { ["1", "true"].contains(environment["RELEASE_IN_CLUSTER"]?.lowercased() ?? "") }
+
+  public func connect(_ configured: EnvironmentConfig.Cluster, repository: EnvironmentRepository) throws(ReleaseFailure) -> ClusterSession {
     if kubeconfig != nil || context != nil {
       let configuredContext: String?
-      if case .kubeconfig(let name, _) = config.cluster { configuredContext = name } else { configuredContext = nil }
+      if case .kubeconfig(let name, _) = configured { configuredContext = name } else { configuredContext = nil }
       return try viaKubeconfig(path: kubeconfig, context: context ?? configuredContext)
     }
-    // The drift CronJob's pod checks the cluster it runs on, whatever cluster release.yaml
-    // names for people's machines (the template sets RELEASE_IN_CLUSTER=true).
-    let cluster = ["1", "true"].contains(environment["RELEASE_IN_CLUSTER"]?.lowercased() ?? "") ? .inCluster : config.cluster
+    let cluster = runsInCluster ? .inCluster : configured
     switch cluster {
     case .embedded(let name, let scenario):
       let cluster = EmbeddedCluster(repository: repository, name: name, declaredScenario: scenario)

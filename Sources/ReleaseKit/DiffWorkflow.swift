@@ -29,6 +29,23 @@ public enum DiffWorkflow {
     try ReleaseRunner.recordNamespace(context.config.records.namespace, rendered: context.objects)
   }
 
+  /// Several clusters' diffs: each headed by its cluster (text, Markdown), or one JSON array
+  /// of the one-cluster documents, each with its `cluster`.
+  public static func format(clusters: [(heading: String, name: String, changes: ChangeSet)], as format: DiffFormat, colour: Bool) -> String {
+    switch format {
+    case .json:
+      return JSON.prettyString(.array(clusters.map { cluster in
+        var value = JSONDiffFormatter.value(cluster.changes)
+        value["cluster"] = .string(cluster.name)
+        return value
+      })) + "\n"
+    case .markdown:
+      return clusters.map { "### \($0.heading)\n\n" + Self.format($0.changes, as: .markdown, colour: colour) }.joined(separator: "\n")
+    case .text:
+      return clusters.map { "── \($0.heading)\n" + Self.format($0.changes, as: .text, colour: colour) }.joined()
+    }
+  }
+
   public static func format(_ changes: ChangeSet, as format: DiffFormat, colour: Bool) -> String {
     switch format {
     case .text: return TextDiffFormatter(colour: colour).format(changes)

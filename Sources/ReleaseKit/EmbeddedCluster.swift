@@ -50,8 +50,10 @@ public struct EmbeddedCluster: Sendable {
     // for a cluster name that is spelled right.
     do {
       for environment in try repository.environmentNames() {
-        guard case .embedded(let declared, let scenario) = try repository.config(of: environment).cluster, declared == name else { continue }
-        return EmbeddedCluster(repository: repository, name: name, declaredScenario: scenario)
+        for entry in try repository.config(of: environment).clusters {
+          guard case .embedded(let declared, let scenario) = entry.cluster, declared == name else { continue }
+          return EmbeddedCluster(repository: repository, name: name, declaredScenario: scenario)
+        }
       }
     } catch {
       if name != nil { throw ReleaseFailure.badInput("\(error)") }

@@ -24,6 +24,15 @@ public enum PromotionWorkflow {
     public var changes: [Change]
     /// FROM's pins as they were read: what a retry applies again on a moved TO file.
     public var sourcePins: [PinSet.Pin]
+    /// `--digest`: each image's digest and the pods it was read from, for the commit message.
+    public var digests: [PinnedDigest] = []
+  }
+
+  /// An image pinned by the digest that ran in FROM.
+  public struct PinnedDigest: Sendable, Equatable {
+    public var image: String
+    public var digest: String
+    public var pods: [String]
   }
 
   static let kustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
@@ -41,18 +50,75 @@ public enum PromotionWorkflow {
 
   /// FROM's pins (as FROM's release.yaml names them) against TO's file.
   public static func plan(from: EnvironmentContext, to: EnvironmentContext) throws(ReleaseFailure) -> Plan {
-    let repository = to.repository
+    try plan(pins: try sourcePins(of: from).pins, config: from.config.pins, into: to.name, repository: to.repository)
+  }
+
+  /// FROM's pins as its own kustomization.yaml writes them.
+  public static func sourcePins(of from: EnvironmentContext) throws(ReleaseFailure) -> PinSet {
+    let repository = from.repository
     let sourceFile = try kustomization(of: from.name, in: repository)
     guard let sourceText = try? String(contentsOfFile: sourceFile, encoding: .utf8) else {
       throw ReleaseFailure.badInput("cannot read \(repository.relative(sourceFile))")
     }
-    let source: PinSet
     do {
-      source = try PinSet.read(sourceText, file: repository.relative(sourceFile), config: from.config.pins)
+      return try PinSet.read(sourceText, file: repository.relative(sourceFile), config: from.config.pins)
     } catch {
       throw ReleaseFailure.badInput("\(error)")
     }
-    return try plan(pins: source.pins, config: from.config.pins, into: to.name, repository: repository)
+  }
+
+  /// The pinned images of FROM and the repository each renders to (`newName` if it sets one):
+  /// what `--digest` looks for in FROM's pods.
+  public static func pinnedImages(_ source: PinSet) -> [(name: String, repository: String)] {
+    source.imageEntries.map { entry in (entry.name, source["image \(entry.name) newName"]?.value ?? entry.name) }
+  }
+
+  /// `--digest`: the plan that pins TO by the digests FROM's pods run, read in each of FROM's
+  /// clusters (labelled when there are several: all of them must agree).
+  public static func digestPlan(
+    from source: EnvironmentContext, sessions: [(cluster: String?, session: ClusterSession)], into to: String
+  ) async throws -> Plan {
+    let pins = try sourcePins(of: source)
+    let images = pinnedImages(pins)
+    let rendered = source.objects
+    var observed: [String: [RunningDigest.Observation]] = [:]
+    for (cluster, session) in sessions {
+      let found = try await session.run { api, _ in
+        var found: [String: [RunningDigest.Observation]] = [:]
+        for (name, repository) in images {
+          found[name] = try await RunningDigestReader.observations(of: repository, in: rendered, cluster: cluster, api: api)
+        }
+        return found
+      }
+      observed.merge(found) { $0 + $1 }
+    }
+    let pinned = try pinningDigests(pins, observed: observed, from: source.name)
+    var plan = try plan(pins: pinned.pins, config: source.config.pins, into: to, repository: source.repository)
+    plan.digests = pinned.digests
+    return plan
+  }
+
+  /// `--digest`: FROM's pins with each pinned image's `digest` set to the one digest its ready
+  /// pods agree on (exit 5 naming pods and digests otherwise). The tag is still copied: see
+  /// `plan(pins:…)` for the entry's shape.
+  public static func pinningDigests(
+    _ source: PinSet, observed: [String: [RunningDigest.Observation]], from: String
+  ) throws(ReleaseFailure) -> (pins: [PinSet.Pin], digests: [PinnedDigest]) {
+    var pins = source.pins
+    var digests: [PinnedDigest] = []
+    for (name, repository) in pinnedImages(source) {
+      let observations = observed[name] ?? []
+      let digest: String
+      do {
+        digest = try RunningDigest.agreed(observations, image: repository, from: from)
+      } catch {
+        throw ReleaseFailure(exit: .blocked, message: "\(error)")
+      }
+      let pin = PinSet.Pin(name: "image \(name) digest", value: digest, position: nil)
+      if let index = pins.firstIndex(where: { $0.name == pin.name }) { pins[index] = pin } else { pins.append(pin) }
+      digests.append(PinnedDigest(image: repository, digest: digest, pods: observations.map(\.pod).sorted()))
+    }
+    return (pins, digests)
   }
 
   /// The given pin values written into TO's file as it is on disk now.
@@ -65,18 +131,39 @@ public enum PromotionWorkflow {
       let target = try PinSet.read(targetText, file: repository.relative(targetFile), config: config)
       var changes: [Change] = []
       var edits: [PinEdit.Change] = []
+      var additions: [PinEdit.Addition] = []
+      let file = repository.relative(targetFile)
       for pin in pins {
+        let key = pin.name.split(separator: " ")
         guard let current = target[pin.name], let position = current.position else {
-          throw PromotionError.nowhereToPin(file: repository.relative(targetFile), pin: pin.name)
+          // A digest is added to TO's entry beside its tag: kustomize renders `newTag` and
+          // `digest` together as `name:tag@sha256:…` (checked with `kubectl kustomize`), the
+          // runtime pulls by the digest alone, and the tag stays for people to read (`release
+          // status`, `kubectl get pods`) and says which version the digest was promoted as.
+          if key.first == "image", key.last == "digest", let end = target.entryEnd(ofImage: String(key[1])) {
+            changes.append(Change(pin: pin.name, from: "(none)", to: pin.value))
+            additions.append(PinEdit.Addition(after: end, key: "digest", value: pin.value))
+            continue
+          }
+          throw PromotionError.nowhereToPin(file: file, pin: pin.name)
         }
         guard current.value != pin.value else { continue }
         changes.append(Change(pin: pin.name, from: current.value, to: pin.value))
-        let key = pin.name.split(separator: " ")
         // A literal is one scalar, KEY=VALUE: the key stays, the value changes.
         let written = key.first == "configMap" ? "\(key.last ?? "")=\(pin.value)" : pin.value
         edits.append(PinEdit.Change(line: position.line, column: position.column, value: written))
       }
-      let after = try PinEdit.apply(edits, to: targetText, file: repository.relative(targetFile))
+      // A digest wins over the tag, so a new tag alone would not change what TO runs.
+      for entry in target.imageEntries {
+        let digestPin = "image \(entry.name) digest"
+        if let pinned = target[digestPin], !pins.contains(where: { $0.name == digestPin }),
+          changes.contains(where: { $0.pin.hasPrefix("image \(entry.name) ") })
+        {
+          throw PromotionError.badFile(
+            file, "images \(entry.name): pinned by digest (\(pinned.value)), so a new tag alone would not change what runs: promote with --digest, or remove the digest")
+        }
+      }
+      let after = try PinEdit.apply(edits, adding: additions, to: targetText, file: file)
       return Plan(file: targetFile, before: targetText, after: after, changes: changes, sourcePins: pins)
     } catch {
       throw ReleaseFailure.badInput("\(error)")
@@ -139,8 +226,12 @@ public enum PromotionWorkflow {
   }
 
   static func message(_ plan: Plan, from: EnvironmentContext, to: String) -> String {
-    "Promote \(from.name) to \(to)\n\n" + plan.changes.map { "- \($0.pin): \($0.from) → \($0.to)" }.joined(separator: "\n")
-      + "\n\nPromoted-From: \(from.name)@\(from.source.commit ?? "uncommitted")\n"
+    var body = plan.changes.map { "- \($0.pin): \($0.from) → \($0.to)" }.joined(separator: "\n")
+    if !plan.digests.isEmpty {
+      body += "\n\nDigests as they ran in \(from.name):\n"
+        + plan.digests.map { "- \($0.image)@\($0.digest) (\($0.pods.joined(separator: ", ")))" }.joined(separator: "\n")
+    }
+    return "Promote \(from.name) to \(to)\n\n" + body + "\n\nPromoted-From: \(from.name)@\(from.source.commit ?? "uncommitted")\n"
   }
 
   /// Pushes the promotion commit. A push refused because the remote moved is fetched, the
@@ -164,6 +255,7 @@ public enum PromotionWorkflow {
           let upstream = try repository.fetch(branch: branch)
           try repository.resetHard(to: upstream)
           current = try Self.plan(pins: plan.sourcePins, config: from.config.pins, into: to, repository: from.repository)
+          current.digests = plan.digests
           guard !current.changes.isEmpty else { return upstream }  // someone promoted the same pins meanwhile
           try Data(current.after.utf8).write(to: URL(fileURLWithPath: current.file), options: .atomic)
           commit = try repository.commit(files: [current.file], message: Self.message(current, from: from, to: to))

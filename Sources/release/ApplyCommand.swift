@@ -33,7 +33,7 @@ struct ApplyCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let (context, session) = try await global.open(environment)
+    let (context, clusters) = try await global.openClusters(environment)
     var configured = context.settings
     configured.prune = configured.prune || prune
     configured.dryRun = dryRun
@@ -41,7 +41,23 @@ struct ApplyCommand: AsyncParsableCommand {
     configured.unfreeze = unfreeze
     configured.prePull = !noPrepull
     let settings = configured
-    try await Self.execute(context, session, settings: settings, yes: yes, json: output == .json)
+    try await Self.execute(context, clusters, settings: settings, yes: yes, json: output == .json)
+  }
+
+  /// Every cluster of the environment, one at a time in release.yaml's order; the first that
+  /// fails (refused, blocked, rolled back) stops the wave and the rest are not touched.
+  static func execute(_ context: EnvironmentContext, _ clusters: [ClusterTarget], settings: ApplySettings, yes: Bool, json: Bool) async throws {
+    guard clusters.count > 1 else {
+      if let only = clusters.first { try await execute(context, only.session, settings: settings, yes: yes, json: json) }
+      return
+    }
+    let say: (String) -> Void = { json ? Console.note($0) : Console.progress($0) }
+    let wave = Wave("apply \(context.name)", noun: "cluster", targets: clusters.map { $0.name ?? "" })
+    try await wave.run { index, _ in
+      say("── \(clusters[index].heading)")
+      try await execute(context, clusters[index].session, settings: settings, yes: yes, json: json)
+    }
+    say("\(context.name): every cluster rolled out: \(wave.targets.joined(separator: ", "))")
   }
 
   /// Lint, then apply with its plan, gates and rollback, confirming as the flags say; prints

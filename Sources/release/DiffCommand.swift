@@ -19,10 +19,18 @@ struct DiffCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Diff the environment as this commit holds it (branch, tag, SHA, HEAD~N), not the working tree.") var at: String?
 
   func run() async throws {
-    let (context, session) = try await global.open(environment, at: at)
-    let changes = try await session.run { api, _ in try await DiffWorkflow.changes(context, api: api) }
-    Console.output(DiffWorkflow.format(changes, as: output.format, colour: Console.useColour))
-    if changes.hasChanges { throw ExitCode(ReleaseExit.differences.rawValue) }
+    let (context, clusters) = try await global.openClusters(environment, at: at)
+    var diffs: [(heading: String, name: String, changes: ChangeSet)] = []
+    for cluster in clusters {
+      let changes = try await cluster.session.run { api, _ in try await DiffWorkflow.changes(context, api: api) }
+      diffs.append((cluster.heading, cluster.name ?? "", changes))
+    }
+    if diffs.count == 1, let only = diffs.first {
+      Console.output(DiffWorkflow.format(only.changes, as: output.format, colour: Console.useColour))
+    } else {
+      Console.output(DiffWorkflow.format(clusters: diffs, as: output.format, colour: Console.useColour))
+    }
+    if diffs.contains(where: { $0.changes.hasChanges }) { throw ExitCode(ReleaseExit.differences.rawValue) }
   }
 }
 

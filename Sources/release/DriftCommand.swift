@@ -61,9 +61,20 @@ struct DriftCommand: AsyncParsableCommand {
       let rank: [ReleaseExit: Int] = [.success: 0, .differences: 1, .badInput: 2, .blocked: 3, .rolledBack: 4, .rollbackFailed: 5]
       if (rank[exit] ?? 0) > (rank[worst] ?? 0) { worst = exit }
     }
-    for name in names {
+    // An environment on several clusters is checked on each: `ENV@CLUSTER` names its findings.
+    var checks: [(name: String, environment: String, cluster: ClusterTarget?)] = []
+    for environment in names {
       do {
-        let (context, session) = try await global.open(name)
+        let (_, clusters) = try await global.openClusters(environment)
+        checks += clusters.map { cluster in (cluster.name.map { "\(environment)@\($0)" } ?? environment, environment, clusters.count > 1 ? cluster : nil) }
+      } catch {
+        checks.append((environment, environment, nil))
+      }
+    }
+    for (name, environment, cluster) in checks {
+      do {
+        let (context, defaultSession) = try await global.open(environment)
+        let session = cluster?.session ?? defaultSession
         let metrics = try session.metricsSource(context.config)
         let result = try await session.run { api, clock in
           try await DriftRun.run(

@@ -51,6 +51,7 @@ struct GlobalOptions: ParsableArguments {
     }
   }
 
+<<<<<<< HEAD
   /// The repo for a command that writes to it (commits, cluster state files): a mirror of a
   /// URL is read-only.
   func writableRepository(for command: String) throws(ReleaseFailure) -> EnvironmentRepository {
@@ -71,6 +72,23 @@ struct GlobalOptions: ParsableArguments {
     Console.note("\(how) \(RemoteURL.redacted(url)) \(opened.update.branch) at \(opened.update.commit.prefix(12))")
     mirrors.withLock { $0[key] = opened }
     return opened
+=======
+  /// The environment and a session on each of its clusters (release.yaml `clusters:`, in
+  /// order; one unnamed session for `cluster:` or when --kubeconfig/--context override it).
+  func openClusters(_ environment: String, at revision: String? = nil) async throws(ReleaseFailure) -> (EnvironmentContext, [ClusterTarget]) {
+    let repository = try environmentRepository()
+    let context: EnvironmentContext
+    if let revision {
+      context = try await EnvironmentContext.load(environment, repository: repository, at: revision)
+    } else {
+      context = try await EnvironmentContext.load(environment, repository: repository)
+    }
+    let sessions = try ClusterConnector(kubeconfig: kubeconfig, context: self.context).connectAll(context.config, repository: context.repository)
+    for (_, session) in sessions {
+      for warning in session.warnings { Console.warning(warning) }
+    }
+    return (context, sessions.map { ClusterTarget(name: $0.name, session: $0.session) })
+>>>>>>> promo
   }
 
   /// The environment, validated and rendered, and a session on its cluster. Kubeconfig
@@ -88,4 +106,14 @@ struct GlobalOptions: ParsableArguments {
     for warning in session.warnings { Console.warning(warning) }
     return (context, session)
   }
+}
+
+/// One cluster of an environment and the session on it; `name` is nil unless release.yaml
+/// lists `clusters:`.
+struct ClusterTarget: Sendable {
+  var name: String?
+  var session: ClusterSession
+
+  /// `cluster prod-us (context prod-us (https://…))`, the heading of its part of the output.
+  var heading: String { "cluster \(name ?? "") (\(session.label))" }
 }

@@ -26,14 +26,27 @@ struct PlanCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let (context, session) = try await global.open(environment)
+    let (context, clusters) = try await global.openClusters(environment)
     let allowDowntime = self.allowDowntime
-    let result = try await session.run { api, _ in try await PlanWorkflow.plan(context, api: api, allowDowntime: allowDowntime) }
-    for warning in result.warnings { Console.warning(warning) }
-    Console.output(
-      output == .json
-        ? JSON.prettyString(RolloutPlanFormat.json(result.plan, cluster: session.label, warnings: result.warnings)) + "\n"
-        : RolloutPlanFormat.text(result.plan, cluster: session.label))
-    if result.plan.isBlocked { throw RolloutError.blocked(reasons: result.plan.blockedReasons).failure }
+    var blocked: [String] = []
+    var documents: [Value] = []
+    for cluster in clusters {
+      let session = cluster.session
+      let result = try await session.run { api, _ in try await PlanWorkflow.plan(context, api: api, allowDowntime: allowDowntime) }
+      for warning in result.warnings { Console.warning(warning) }
+      if output == .json {
+        var document = RolloutPlanFormat.json(result.plan, cluster: session.label, warnings: result.warnings)
+        if let name = cluster.name { document["clusterName"] = .string(name) }
+        documents.append(document)
+      } else {
+        Console.output(RolloutPlanFormat.text(result.plan, cluster: cluster.name.map { "\($0): \(session.label)" } ?? session.label))
+      }
+      // Every cluster is planned (a plan writes nothing), so one blocked cluster does not hide another's.
+      blocked += result.plan.blockedReasons.map { reason in cluster.name.map { "cluster \($0): \(reason)" } ?? reason }
+    }
+    if output == .json {
+      Console.output(JSON.prettyString(documents.count == 1 ? documents[0] : .array(documents)) + "\n")
+    }
+    if !blocked.isEmpty { throw RolloutError.blocked(reasons: blocked).failure }
   }
 }

@@ -16,33 +16,74 @@ struct PromoteCommand: AsyncParsableCommand {
       kustomization.yaml as a text edit that keeps comments, order and quoting; the change is
       shown and committed with a `Promoted-From: FROM@<sha>` trailer; then TO is applied with
       the GPU-aware rollout, its gates and automatic rollback. Promoting what TO already has is
-      a no-op (exit 0).
+      a no-op (exit 0). With --digest each image is pinned, beside its tag, by the digest FROM's
+      ready pods report (exit 5 if they disagree). Several TOs are a wave: each is promoted and
+      rolled out in turn; the first failure stops it, and the message says where.
       """)
 
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The environment whose pins are promoted.") var from: String
-  @Argument(help: "The environment that receives them.") var to: String
+  @Argument(help: "The environments that receive them: each promoted and rolled out in turn, stopping at the first failure.") var targets: [String] = []
   @Flag(name: .long, help: "Show the change; write and commit nothing.") var dryRun = false
   @Flag(name: .long, help: "Commit, but do not apply TO.") var noApply = false
   @Flag(name: .long, help: "Apply without asking.") var yes = false
   @Flag(name: .long, help: "Push the commit to origin; a push refused because the remote moved is fetched, redone on top and retried, never forced.") var push = false
   @Flag(name: .long, help: "Promote even if FROM is not deployed from HEAD, was dirty, or drifted.") var force = false
+  @Flag(name: .long, help: "Pin each image by the digest FROM's pods run (their imageID), beside its tag, not by the mutable tag alone.") var digest = false
+
+  func validate() throws {
+    guard !targets.isEmpty else { throw ValidationError("promote \(from): name the environment(s) to promote to") }
+    if targets.contains(from) { throw ValidationError("promote \(from) \(targets.joined(separator: " ")): FROM and TO are the same environment") }
+    if let twice = targets.first(where: { name in targets.filter { $0 == name }.count > 1 }) {
+      throw ValidationError("promote: \(twice) is named twice among the targets")
+    }
+  }
 
   func run() async throws {
-    guard from != to else { throw ReleaseFailure.badInput("promote \(from) \(to): FROM and TO are the same environment") }
     _ = try global.writableRepository(for: "promote")
-    let (source, sourceSession) = try await global.open(from)
-    let target = try await EnvironmentContext.load(to, repository: source.repository)
-    let plan = try PromotionWorkflow.plan(from: source, to: target)
-    guard !plan.changes.isEmpty else {
-      Console.progress("\(to) already has \(from)'s pins; nothing to promote")
+    let (source, sourceClusters) = try await global.openClusters(from)
+    // Every target is read and planned before anything changes: a bad release.yaml or a pin
+    // a later target cannot take is bad input (exit 2) with nothing committed or rolled.
+    var plans: [PromotionWorkflow.Plan] = []
+    for to in targets {
+      _ = try await EnvironmentContext.load(to, repository: source.repository)
+      plans.append(try await plan(source, sourceClusters, into: to))
+    }
+    guard plans.contains(where: { !$0.changes.isEmpty }) else {
+      for to in targets { Console.progress("\(to) already has \(from)'s pins; nothing to promote") }
       return
     }
-    let refusals = try await sourceSession.run { api, _ in try await PromotionWorkflow.refusals(source, api: api) }
+    var refusals: [String] = []
+    for cluster in sourceClusters {
+      let found = try await cluster.session.run { api, _ in try await PromotionWorkflow.refusals(source, api: api) }
+      let prefix = cluster.name.map { "cluster \($0): " } ?? ""
+      refusals += found.map { prefix + $0 }
+    }
     if !refusals.isEmpty {
       let message = "not promoting from \(from): " + refusals.joined(separator: "; ")
       guard force else { throw ReleaseFailure(exit: .blocked, message: message + " (--force promotes anyway)") }
       Console.warning(message + "; promoting anyway (--force)")
+    }
+    let wave = Wave("promotion \(from) → \(targets.joined(separator: ", "))", noun: "environment", targets: targets)
+    try await wave.run { index, to in
+      if targets.count > 1 { Console.progress("── \(to) (\(index + 1) of \(targets.count))") }
+      // Planned again: an earlier target's push may have reset the branch to the remote's head.
+      let plan = index == 0 ? plans[0] : try await self.plan(source, sourceClusters, into: to)
+      try await promote(source, plan, to: to)
+    }
+    if targets.count > 1 { Console.progress("promotion \(from) → \(targets.joined(separator: ", ")): done") }
+  }
+
+  func plan(_ source: EnvironmentContext, _ clusters: [ClusterTarget], into to: String) async throws -> PromotionWorkflow.Plan {
+    guard digest else { return try PromotionWorkflow.plan(from: source, to: try await EnvironmentContext.load(to, repository: source.repository)) }
+    return try await PromotionWorkflow.digestPlan(from: source, sessions: clusters.map { ($0.name, $0.session) }, into: to)
+  }
+
+  /// One target: show, commit (and push), roll it out on each of its clusters.
+  func promote(_ source: EnvironmentContext, _ plan: PromotionWorkflow.Plan, to: String) async throws {
+    guard !plan.changes.isEmpty else {
+      Console.progress("\(to) already has \(from)'s pins; nothing to promote")
+      return
     }
     Console.progress("promote \(from) → \(to):\n" + plan.changes.map { "  \($0.pin): \($0.from) → \($0.to)" }.joined(separator: "\n"))
     Console.progress(PromotionWorkflow.fileDiff(plan, relativeTo: source.repository))
@@ -58,9 +99,9 @@ struct PromoteCommand: AsyncParsableCommand {
       Console.progress("pushed \(commit.prefix(12)) to origin")
     }
     if noApply { return }
-    let (promoted, session) = try await global.open(to)
+    let (promoted, clusters) = try await global.openClusters(to)
     do {
-      try await ApplyCommand.execute(promoted, session, settings: promoted.settings, yes: yes, json: false)
+      try await ApplyCommand.execute(promoted, clusters, settings: promoted.settings, yes: yes, json: false)
     } catch let failure as ReleaseFailure where failure.exit == .rolledBack && promoted.config.rollout.afterRollback == .revert {
       let revert = try PromotionWorkflow.revert(plan, promotion: commit, from: from, to: to, repositoryRoot: source.repository.root)
       Console.warning("committed \(revert.prefix(12)): the promotion reverted, so git says what \(to) runs (rollout.afterRollback: revert)")

@@ -29,7 +29,23 @@ struct RollbackCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let (context, session) = try await global.open(environment)
+    let (context, clusters) = try await global.openClusters(environment)
+    guard clusters.count > 1 else {
+      if let only = clusters.first { try await rollBack(context, only.session) }
+      return
+    }
+    // Records live in each cluster: each is rolled back to its own previous release (or
+    // --to, a revision of each cluster's own history), one at a time as apply rolls them.
+    let toStderr = output == .json
+    let wave = Wave("rollback \(context.name)", noun: "cluster", targets: clusters.map { $0.name ?? "" })
+    try await wave.run { index, _ in
+      let line = "── \(clusters[index].heading)"
+      if toStderr { Console.note(line) } else { Console.progress(line) }
+      try await rollBack(context, clusters[index].session)
+    }
+  }
+
+  func rollBack(_ context: EnvironmentContext, _ session: ClusterSession) async throws {
     var configured = context.settings
     configured.dryRun = dryRun
     configured.allowDowntime = allowDowntime

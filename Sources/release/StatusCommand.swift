@@ -15,9 +15,23 @@ struct StatusCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let (context, session) = try await global.open(environment)
-    let report = try await session.run { api, _ in try await StatusReport.gather(context, session: session, api: api) }
-    Console.output(output == .json ? JSON.prettyString(report.json) + "\n" : report.text)
+    let (context, clusters) = try await global.openClusters(environment)
+    var reports: [(ClusterTarget, StatusReport)] = []
+    for cluster in clusters {
+      let session = cluster.session
+      reports.append((cluster, try await session.run { api, _ in try await StatusReport.gather(context, session: session, api: api) }))
+    }
+    if reports.count == 1, let (_, report) = reports.first {
+      Console.output(output == .json ? JSON.prettyString(report.json) + "\n" : report.text)
+    } else if output == .json {
+      Console.output(JSON.prettyString(.array(reports.map { cluster, report in
+        var value = report.json
+        value["cluster"] = .string(cluster.name ?? "")
+        return value
+      })) + "\n")
+    } else {
+      Console.output(reports.map { "── \($0.0.heading)\n" + $0.1.text }.joined())
+    }
   }
 }
 
@@ -34,14 +48,26 @@ struct HistoryCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let (context, session) = try await global.open(environment)
-    let records = try await session.run { api, _ in try await HistoryWorkflow.records(context, api: api) }
-    if output == .json {
-      Console.output(JSON.prettyString(.array(records.map(\.summary))) + "\n")
-    } else if records.isEmpty {
-      Console.output("no releases of \(context.name) yet\n")
-    } else {
-      Console.output(ReleaseRecordFormat.table(records))
+    let (context, clusters) = try await global.openClusters(environment)
+    var histories: [Value] = []
+    for cluster in clusters {
+      let records = try await cluster.session.run { api, _ in try await HistoryWorkflow.records(context, api: api) }
+      // Records live in each cluster, so each cluster has its own revisions.
+      if clusters.count > 1 {
+        if output == .json {
+          histories.append(["cluster": .string(cluster.name ?? ""), "releases": .array(records.map(\.summary))])
+          continue
+        }
+        Console.output("── \(cluster.heading)\n")
+      }
+      if output == .json {
+        Console.output(JSON.prettyString(.array(records.map(\.summary))) + "\n")
+      } else if records.isEmpty {
+        Console.output("no releases of \(context.name) yet\n")
+      } else {
+        Console.output(ReleaseRecordFormat.table(records))
+      }
     }
+    if !histories.isEmpty { Console.output(JSON.prettyString(.array(histories)) + "\n") }
   }
 }
