@@ -301,11 +301,11 @@ public struct APIServer: Sendable {
       }
       next = setManagedFields(next, entries: entries)
     }
-    if hasSpec(id.gvk), (next["spec"] ?? .null).canonical != (old["spec"] ?? .null).canonical {
+    if hasSpec(id.gvk), !(next["spec"] ?? .null).isSameObject(as: old["spec"] ?? .null) {
       next[path: ["metadata", "generation"]] = .int((old[path: ["metadata", "generation"]]?.intValue ?? 0) + 1)
     }
     next[path: ["metadata", "resourceVersion"]] = old[path: ["metadata", "resourceVersion"]]
-    if next.canonical == old.canonical || dryRun { return dryRun ? next : old }
+    if next.isSameObject(as: old) || dryRun { return dryRun ? next : old }
     // Finalizers emptied on a terminating object release it.
     // A namespace is also held by its spec finalizers (the namespace controller's).
     if next.isTerminating, (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty, !isGracefulPod(next),
