@@ -287,10 +287,13 @@ public struct APIServer: Sendable {
     var next = proposed
     try admit(&next, old: old, id: id)
     if let manager {
-      var entries = managedEntries(old)
       let changed = Self.changedLeaves(from: old, to: next, kind: id.gvk.kind)
+      var entries = managedEntries(old)
       if !changed.isEmpty {
-        for index in entries.indices where entries[index].manager != manager { entries[index].leaves.subtract(changed) }
+        // Only entries that lose a field are touched: an untouched one keeps the value it was read as.
+      for index in entries.indices where entries[index].manager != manager && !entries[index].leaves.isDisjoint(with: changed) {
+        entries[index].leaves.subtract(changed)
+      }
         if let mine = entries.firstIndex(where: { $0.manager == manager && $0.operation == operation }) {
           entries[mine].leaves.formUnion(changed)
           entries[mine].time = now
