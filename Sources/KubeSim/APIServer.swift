@@ -367,7 +367,11 @@ public struct APIServer: Sendable {
     let before = FieldSet.value(at: leaf, in: old, kind: kind)
     let after = FieldSet.value(at: leaf, in: new, kind: kind)
     if leaf.last == "." { return (before == nil) != (after == nil) }
-    return before?.canonical != after?.canonical
+    switch (before, after) {
+    case (nil, nil): return false
+    case (let before?, let after?): return !before.isSameObject(as: after)
+    default: return true
+    }
   }
 
   static func removing(_ leaf: [String], from object: Value, kind: String) -> Value {

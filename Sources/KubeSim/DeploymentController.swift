@@ -273,7 +273,7 @@ extension SimCluster {
     // Conditions in upstream's order: Available first, then Progressing.
     conditions.sort { ($0["type"]?.stringValue ?? "") < ($1["type"]?.stringValue ?? "") }
     status["conditions"] = .array(conditions)
-    if (current["status"] ?? .null).canonical != status.canonical {
+    if !(current["status"] ?? .null).isSameObject(as: status) {
       var next = current
       next["status"] = status
       writeStatus(next)
