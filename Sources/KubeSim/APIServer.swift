@@ -357,8 +357,25 @@ public struct APIServer: Sendable {
 
   /// Leaves whose value differs between two versions, or that the new version adds.
   static func changedLeaves(from old: Value, to new: Value, kind: String) -> Set<[String]> {
-    let newLeaves = FieldSet.leaves(of: new, kind: kind)
+    let newLeaves = FieldSet.leaves(of: unchangedSectionsRemoved(from: new, comparedWith: old), kind: kind)
     return newLeaves.filter { differs(at: $0, old: old, new: new, kind: kind) }
+  }
+
+  /// `new` without the top-level sections (and metadata fields) equal in `old`: no leaf in
+  /// them can differ, and walking them leaf by leaf on every controller write (a pod's whole
+  /// spec for a status change) was most of the cost of a write.
+  static func unchangedSectionsRemoved(from new: Value, comparedWith old: Value) -> Value {
+    guard case .object(var sections) = new else { return new }
+    for (key, value) in new.objectValue ?? [:] {
+      guard let before = old[key] else { continue }
+      if key == "metadata", case .object(var fields) = value {
+        for (field, item) in value.objectValue ?? [:] where before[field].map(item.isSameObject) == true { fields[field] = nil }
+        sections[key] = .object(fields)
+      } else if value.isSameObject(as: before) {
+        sections[key] = nil
+      }
+    }
+    return .object(sections)
   }
 
   /// A list element's own marker (`.`) changes only when the element comes or goes; its
