@@ -188,8 +188,9 @@ actor MatrixFixtures {
     try await cell.deployFirstVersion(on: sim)
     let start = await sim.now.secondsDouble
     let observer = CollectingObserver()
+    let outcome: ApplyOutcome
     do {
-      _ = try await harness.apply(try await cell.environment(tag: "v2"), observer: observer)
+      outcome = try await harness.apply(try await cell.environment(tag: "v2"), observer: observer)
     } catch let error as RolloutError {
       guard case .blocked = error else { Issue.record("\(cell.testDescription): \(error)"); return }
       // Infeasible: nothing changed.
@@ -199,11 +200,21 @@ actor MatrixFixtures {
       return
     }
     let end = await sim.now.secondsDouble
+    // No stall, no rollback: deployed, and every replica serves the new version.
+    guard case .applied(let record, _) = outcome, record.status == .deployed else {
+      Issue.record("\(cell.testDescription): not deployed: \(outcome)")
+      return
+    }
+    let live = try await harness.api.get(Self.deploymentID)
+    #expect(live[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"] == "registry.example/app:v2")
+    let progress = WorkloadProgress(of: live)
+    #expect(progress.state == .complete && progress.available == Int64(cell.replicas), "\(cell.testDescription): \(progress)")
     let trace = await sim.trace
     #expect(trace.minimumReadyPods(matching: ["app": "app"], from: start) >= cell.budget.desiredHealthy(replicas: cell.replicas), "\(cell.testDescription)")
     let events = await observer.events
     let steps = events.compactMap { if case .rolloutStarted(_, _, let steps, _) = $0 { return steps } else { return nil } }.first ?? 0
     let prePull = events.compactMap { if case .prePulled(_, _, let elapsed) = $0 { return Double(elapsed.components.seconds) } else { return nil } }.first ?? 0
+    #expect(steps > 0, "\(cell.testDescription): no rollout was reported")
     let expected = prePull + Double(steps) * MatrixCase.window
     #expect(abs((end - start) - expected) <= expected * 0.05, "\(cell.testDescription): took \(end - start) s, expected \(expected) s (\(steps) steps)")
   }
