@@ -25,7 +25,8 @@ extension SimCluster {
     var createdNew = false
 
     if newRS == nil && !paused {
-      newRS = createReplicaSet(for: deployment, template: template, hash: Self.podTemplateHash(template), revision: revision + 1, replicas: 0)
+      newRS = createReplicaSet(
+        for: deployment, template: template, hash: Self.podTemplateHash(template), revision: revision + 1, replicas: 0)
       createdNew = newRS != nil
       if let newRS { all.append(newRS) }
     } else if var existing = newRS, let current = Int64(existing.annotations["deployment.kubernetes.io/revision"]?.stringValue ?? ""), current < revision {

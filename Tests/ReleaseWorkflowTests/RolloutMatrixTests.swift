@@ -223,7 +223,8 @@ actor MatrixFixtures {
 /// The same matrix under `kubectl apply` and Kubernetes' own rolling update, beside what
 /// `release` plans, as docs/rollout-matrix.md tabulates (the README quotes it). The table is
 /// computed here and compared with the file. Rolling 256 clusters twice over (the kubectl
-/// side waits out 1800 s progress deadlines) costs minutes, so it runs from `scripts/rollout-table.sh` (check, or `--write` to regenerate) rather than
+/// side waits out 1800 s progress deadlines) costs a minute of CPU, so it runs from
+/// `scripts/rollout-table.sh` (check, or `--write` to regenerate) rather than
 /// in every `scripts/test`.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["RELEASE_TABLES"] != nil, "run by scripts/rollout-table.sh"))
 struct DefaultStrategyTableTests {
