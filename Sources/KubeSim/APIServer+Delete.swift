@@ -70,7 +70,7 @@ extension APIServer {
       namespace[path: ["status", "phase"]] = "Terminating"
     }
     if Self.namespaceFinalized(namespace) { return store.remove(id) }
-    return namespace.canonical == stored.canonical ? stored : store.put(namespace, id: id)
+    return namespace.isSameObject(as: stored) ? stored : store.put(namespace, id: id)
   }
 
   static func namespaceFinalized(_ namespace: Value) -> Bool {

@@ -287,10 +287,13 @@ public struct APIServer: Sendable {
     var next = proposed
     try admit(&next, old: old, id: id)
     if let manager {
-      var entries = managedEntries(old)
       let changed = Self.changedLeaves(from: old, to: next, kind: id.gvk.kind)
+      var entries = managedEntries(old)
       if !changed.isEmpty {
-        for index in entries.indices where entries[index].manager != manager { entries[index].leaves.subtract(changed) }
+        // Only entries that lose a field are touched: an untouched one keeps the value it was read as.
+      for index in entries.indices where entries[index].manager != manager && !entries[index].leaves.isDisjoint(with: changed) {
+        entries[index].leaves.subtract(changed)
+      }
         if let mine = entries.firstIndex(where: { $0.manager == manager && $0.operation == operation }) {
           entries[mine].leaves.formUnion(changed)
           entries[mine].time = now
@@ -301,11 +304,11 @@ public struct APIServer: Sendable {
       }
       next = setManagedFields(next, entries: entries)
     }
-    if hasSpec(id.gvk), (next["spec"] ?? .null).canonical != (old["spec"] ?? .null).canonical {
+    if hasSpec(id.gvk), !(next["spec"] ?? .null).isSameObject(as: old["spec"] ?? .null) {
       next[path: ["metadata", "generation"]] = .int((old[path: ["metadata", "generation"]]?.intValue ?? 0) + 1)
     }
     next[path: ["metadata", "resourceVersion"]] = old[path: ["metadata", "resourceVersion"]]
-    if next.canonical == old.canonical || dryRun { return dryRun ? next : old }
+    if next.isSameObject(as: old) || dryRun { return dryRun ? next : old }
     // Finalizers emptied on a terminating object release it.
     // A namespace is also held by its spec finalizers (the namespace controller's).
     if next.isTerminating, (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty, !isGracefulPod(next),
@@ -354,8 +357,25 @@ public struct APIServer: Sendable {
 
   /// Leaves whose value differs between two versions, or that the new version adds.
   static func changedLeaves(from old: Value, to new: Value, kind: String) -> Set<[String]> {
-    let newLeaves = FieldSet.leaves(of: new, kind: kind)
+    let newLeaves = FieldSet.leaves(of: unchangedSectionsRemoved(from: new, comparedWith: old), kind: kind)
     return newLeaves.filter { differs(at: $0, old: old, new: new, kind: kind) }
+  }
+
+  /// `new` without the top-level sections (and metadata fields) equal in `old`: no leaf in
+  /// them can differ, and walking them leaf by leaf on every controller write (a pod's whole
+  /// spec for a status change) was most of the cost of a write.
+  static func unchangedSectionsRemoved(from new: Value, comparedWith old: Value) -> Value {
+    guard case .object(var sections) = new else { return new }
+    for (key, value) in new.objectValue ?? [:] {
+      guard let before = old[key] else { continue }
+      if key == "metadata", case .object(var fields) = value {
+        for (field, item) in value.objectValue ?? [:] where before[field].map(item.isSameObject) == true { fields[field] = nil }
+        sections[key] = .object(fields)
+      } else if value.isSameObject(as: before) {
+        sections[key] = nil
+      }
+    }
+    return .object(sections)
   }
 
   /// A list element's own marker (`.`) changes only when the element comes or goes; its
@@ -364,7 +384,11 @@ public struct APIServer: Sendable {
     let before = FieldSet.value(at: leaf, in: old, kind: kind)
     let after = FieldSet.value(at: leaf, in: new, kind: kind)
     if leaf.last == "." { return (before == nil) != (after == nil) }
-    return before?.canonical != after?.canonical
+    switch (before, after) {
+    case (nil, nil): return false
+    case (let before?, let after?): return !before.isSameObject(as: after)
+    default: return true
+    }
   }
 
   static func removing(_ leaf: [String], from object: Value, kind: String) -> Value {

@@ -101,7 +101,7 @@ extension SimCluster {
         ],
       ]
       if scaled { status["lastScaleTime"] = .string(now.rfc3339) } else if let last = hpa[path: ["status", "lastScaleTime"]] { status["lastScaleTime"] = last }
-      if let fresh = hpa.resourceID.flatMap({ api.store.get($0) }), (fresh["status"] ?? .null).canonical != status.canonical {
+      if let fresh = hpa.resourceID.flatMap({ api.store.get($0) }), !(fresh["status"] ?? .null).isSameObject(as: status) {
         var updated = fresh
         updated["status"] = status
         writeStatus(updated, manager: Self.autoscalerManager)

@@ -18,7 +18,6 @@ extension SimCluster {
     guard let uid = deployment.uid, let namespace = deployment.namespace, let name = deployment.name else { return }
     var all = ownedReplicaSets(uid: uid, namespace: namespace)
     let template = deployment[path: ["spec", "template"]] ?? [:]
-    let hash = Self.podTemplateHash(template)
     let paused = deployment[path: ["spec", "paused"]]?.boolValue ?? false
     var newRS = all.first { Self.templatesEqual($0[path: ["spec", "template"]], template) }
     let replicas = deployment[path: ["spec", "replicas"]]?.intValue ?? 1
@@ -26,7 +25,8 @@ extension SimCluster {
     var createdNew = false
 
     if newRS == nil && !paused {
-      newRS = createReplicaSet(for: deployment, template: template, hash: hash, revision: revision + 1, replicas: 0)
+      newRS = createReplicaSet(
+        for: deployment, template: template, hash: Self.podTemplateHash(template), revision: revision + 1, replicas: 0)
       createdNew = newRS != nil
       if let newRS { all.append(newRS) }
     } else if var existing = newRS, let current = Int64(existing.annotations["deployment.kubernetes.io/revision"]?.stringValue ?? ""), current < revision {
@@ -52,7 +52,7 @@ extension SimCluster {
       rolloutRolling(deployment, newRS: newRS, old: old, replicas: replicas)
     }
     cleanupHistory(deployment, old: old)
-    syncStatus(deployment, createdNew: createdNew, newRSName: newRS?.name ?? "\(name)-\(hash)")
+    syncStatus(deployment, createdNew: createdNew, newRSName: newRS?.name ?? "\(name)-\(Self.podTemplateHash(template))")
   }
 
   private func ownedReplicaSets(uid: String, namespace: String) -> [Value] {
@@ -274,7 +274,7 @@ extension SimCluster {
     // Conditions in upstream's order: Available first, then Progressing.
     conditions.sort { ($0["type"]?.stringValue ?? "") < ($1["type"]?.stringValue ?? "") }
     status["conditions"] = .array(conditions)
-    if (current["status"] ?? .null).canonical != status.canonical {
+    if !(current["status"] ?? .null).isSameObject(as: status) {
       var next = current
       next["status"] = status
       writeStatus(next)
@@ -291,7 +291,7 @@ extension SimCluster {
 
   static func templatesEqual(_ a: Value?, _ b: Value) -> Bool {
     guard let a else { return false }
-    return withoutHash(a).canonical == withoutHash(b).canonical
+    return withoutHash(a).isSameObject(as: withoutHash(b))
   }
 
   static func withoutHash(_ template: Value) -> Value {

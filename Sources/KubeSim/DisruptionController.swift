@@ -41,7 +41,7 @@ extension SimCluster {
       ]
       if !disrupted.isEmpty { status["disruptedPods"] = .object(disrupted) }
       for (_, since) in disrupted { if let at = SimInstant.parse(since.stringValue ?? "") { wake(at: at.advanced(by: .seconds(120))) } }
-      if (pdb["status"] ?? .null).canonical != status.canonical {
+      if !(pdb["status"] ?? .null).isSameObject(as: status) {
         var updated = pdb
         updated["status"] = status
         writeStatus(updated)

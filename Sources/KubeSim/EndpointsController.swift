@@ -84,6 +84,6 @@ extension SimCluster {
     var merged = current
     for (key, value) in desired.objectValue ?? [:] where key != "metadata" { merged[key] = value }
     merged[path: ["metadata", "labels"]] = desired[path: ["metadata", "labels"]]
-    if merged.canonical != current.canonical { write(merged, manager: "endpointslice-controller") }
+    if !merged.isSameObject(as: current) { write(merged, manager: "endpointslice-controller") }
   }
 }

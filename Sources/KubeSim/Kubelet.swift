@@ -30,7 +30,7 @@ extension SimCluster {
       if previous == runtime, kubeletSeen[uid]?.version == version, !readyFlip, !timeDependent { continue }
       let status = buildStatus(pod, runtime: runtime)
       defer { kubeletSeen[uid] = (api.store.get(id)?[path: ["metadata", "resourceVersion"]]?.stringValue ?? version, now) }
-      if (pod["status"] ?? .null).canonical != status.canonical {
+      if !(pod["status"] ?? .null).isSameObject(as: status) {
         recordTransitions(from: pod, to: status)
         var updated = pod
         updated["status"] = status

@@ -81,6 +81,6 @@ extension SimCluster {
     }
     var updated = namespace
     updated[path: ["status", "conditions"]] = .array(conditions)
-    if updated.canonical != namespace.canonical { writeStatus(updated) }
+    if !updated.isSameObject(as: namespace) { writeStatus(updated) }
   }
 }

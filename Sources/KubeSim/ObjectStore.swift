@@ -99,8 +99,15 @@ public struct ObjectStore: Sendable {
   /// Changes after `version`; nil when the log no longer reaches back that far.
   public func changes(after version: Int64) -> [Change]? {
     if version < compactedThrough { return nil }
-    guard let start = changes.firstIndex(where: { $0.resourceVersion > version }) else { return [] }
-    return Array(changes[start...])
+    // The log is in resourceVersion order: a binary search, since controllers and watches ask
+    // after every pass and the log holds up to `changeLogLimit` entries.
+    var low = changes.startIndex
+    var high = changes.endIndex
+    while low < high {
+      let middle = low + (high - low) / 2
+      if changes[middle].resourceVersion > version { high = middle } else { low = middle + 1 }
+    }
+    return Array(changes[low...])
   }
 
   /// Restores a snapshot (persistence): objects as stored, counters as they were.

@@ -96,7 +96,7 @@ extension SimCluster {
       "readyReplicas": .int(Int64(ready)), "availableReplicas": .int(Int64(available)),
       "observedGeneration": current[path: ["metadata", "generation"]] ?? 1,
     ]
-    if (current["status"] ?? .null).canonical != status.canonical {
+    if !(current["status"] ?? .null).isSameObject(as: status) {
       var updated = current
       updated["status"] = status
       writeStatus(updated)

@@ -15,6 +15,20 @@ extension Value {
     }
   }
 
-  /// Equality that ignores map key order.
-  public func isSameObject(as other: Value) -> Bool { canonical == other.canonical }
+  /// Equality that ignores map key order: `canonical == other.canonical`, without building
+  /// either sorted copy (the simulation compares templates and stored objects on every pass).
+  public func isSameObject(as other: Value) -> Bool {
+    switch (self, other) {
+    case (.object(let mine), .object(let theirs)):
+      guard mine.count == theirs.count else { return false }
+      for (key, value) in mine {
+        guard let other = theirs[key], value.isSameObject(as: other) else { return false }
+      }
+      return true
+    case (.array(let mine), .array(let theirs)):
+      return mine.count == theirs.count && zip(mine, theirs).allSatisfy { $0.isSameObject(as: $1) }
+    default:
+      return self == other
+    }
+  }
 }
