@@ -51,7 +51,6 @@ struct GlobalOptions: ParsableArguments {
     }
   }
 
-<<<<<<< HEAD
   /// The repo for a command that writes to it (commits, cluster state files): a mirror of a
   /// URL is read-only.
   func writableRepository(for command: String) throws(ReleaseFailure) -> EnvironmentRepository {
@@ -72,7 +71,8 @@ struct GlobalOptions: ParsableArguments {
     Console.note("\(how) \(RemoteURL.redacted(url)) \(opened.update.branch) at \(opened.update.commit.prefix(12))")
     mirrors.withLock { $0[key] = opened }
     return opened
-=======
+  }
+
   /// The environment and a session on each of its clusters (release.yaml `clusters:`, in
   /// order; one unnamed session for `cluster:` or when --kubeconfig/--context override it).
   func openClusters(_ environment: String, at revision: String? = nil) async throws(ReleaseFailure) -> (EnvironmentContext, [ClusterTarget]) {
@@ -88,7 +88,6 @@ struct GlobalOptions: ParsableArguments {
       for warning in session.warnings { Console.warning(warning) }
     }
     return (context, sessions.map { ClusterTarget(name: $0.name, session: $0.session) })
->>>>>>> promo
   }
 
   /// The environment, validated and rendered, and a session on its cluster. Kubeconfig

@@ -79,11 +79,21 @@ import Testing
     try FileManager.default.copyItem(atPath: tree.root + "/.release/sim/kubeconfig", toPath: config)
     #expect(try kubectl(tree, ["config", "set-credentials", "drift", "--token", token], kubeconfig: config).status == 0)
     #expect(try kubectl(tree, ["config", "set-context", "--current", "--user", "drift"], kubeconfig: config).status == 0)
-    let clean = try ReleaseBinary.run(["drift", "staging", "--kubeconfig", config], in: tree.root)
+    // As the pod runs it: from a directory that is no repo, reading git by URL into a cache.
+    let remote = tree.root + "/remote.git"
+    #expect(try ReleaseBinary.runProcess("/usr/bin/env", ["git", "clone", "-q", "--bare", tree.root, remote], in: tree.root).status == 0)
+    let pod = try ScratchTree([:])
+    defer { pod.remove() }
+    let byURL = ["--repo", "file://" + remote, "--branch", "main"]
+    let cache = ["RELEASE_CACHE_DIR": pod.root + "/cache"]
+    let clean = try ReleaseBinary.run(["drift", "staging", "--kubeconfig", config] + byURL, in: pod.root, adding: cache)
     #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+    #expect(clean.stderr.contains("cloned file://\(remote) main at"), "\(clean.stderr)")
     #expect(try kubectl(tree, ["set", "image", "deployment/vllm", "-n", "llm-staging", "vllm=vllm/vllm-openai:hotfix"]).status == 0)
     #expect(try kubectl(tree, ["label", "deployment/vllm", "-n", "llm-staging", "team=oncall"]).status == 0)
-    let drift = try ReleaseBinary.run(["drift", "staging", "--kubeconfig", config, "--webhook", "http://127.0.0.1:9/unused"], in: tree.root)
+    let drift = try ReleaseBinary.run(
+      ["drift", "staging", "--kubeconfig", config, "--webhook", "http://127.0.0.1:9/unused"] + byURL, in: pod.root, adding: cache)
+    #expect(drift.stderr.contains("fetched file://\(remote) main at"), "a second run only fetches: \(drift.stderr)")
     #expect(drift.stdout.contains("spec.template.spec.containers[name=vllm].image: vllm/vllm-openai:v0.6.3 -> vllm/vllm-openai:hotfix"), "\(drift.stdout)\(drift.stderr)")
     #expect(drift.stdout.contains("metadata.labels.team") && drift.stdout.contains("by kubectl-label"), "\(drift.stdout)")
     #expect(!drift.stderr.contains("drift state"), "the state ConfigMap is readable and writable: \(drift.stderr)")

@@ -23,14 +23,15 @@ enum ReleaseBinary {
   static let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-  static func run(_ arguments: [String], in directory: String = packageRoot) throws -> Result {
-    try runProcess(path, arguments, in: directory)
+  static func run(_ arguments: [String], in directory: String = packageRoot, adding environment: [String: String] = [:]) throws -> Result {
+    try runProcess(path, arguments, in: directory, adding: environment)
   }
 
-  static func runProcess(_ executable: String, _ arguments: [String], in directory: String) throws -> Result {
+  static func runProcess(_ executable: String, _ arguments: [String], in directory: String, adding environment: [String: String] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
