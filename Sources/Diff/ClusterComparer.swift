@@ -13,6 +13,8 @@ public struct ClusterComparer: Sendable {
   /// object as applied, compared on the fields it sets: what the server would add there
   /// (defaults inside lists without merge keys) could then show as a difference.
   public var compareLocallyWhenForbidden = false
+  /// Several environments' read-only checks in one run list each scope once.
+  public var sharedListing: SharedListing?
 
   public init(api: any KubeAPI, fieldManager: String = "release", width: Int = 16) {
     self.api = api
@@ -73,7 +75,7 @@ public struct ClusterComparer: Sendable {
 
     // Live state: one LIST per kind and namespace for what we render; one per kind across
     // namespaces, by label, for what is tracked as ours (orphans included).
-    let reader = LiveReader(api: api, width: width)
+    let reader = LiveReader(api: api, width: width, shared: sharedListing)
     let renderedScopes = Set(objects.compactMap { object -> LiveReader.Scope? in
       guard let id = object.resourceID, !awaiting.contains(id) else { return nil }
       return LiveReader.Scope(gvk: id.gvk, namespace: id.namespace)

@@ -7,11 +7,14 @@ public struct LiveReader: Sendable {
   public let api: any KubeAPI
   public var width: Int
   public var pageSize: Int
+  /// LISTs shared with other environments' checks in the same run, if any.
+  public var shared: SharedListing?
 
-  public init(api: any KubeAPI, width: Int = 8, pageSize: Int = 500) {
+  public init(api: any KubeAPI, width: Int = 8, pageSize: Int = 500, shared: SharedListing? = nil) {
     self.api = api
     self.width = width
     self.pageSize = pageSize
+    self.shared = shared
   }
 
   public struct Scope: Sendable, Hashable {
@@ -32,7 +35,10 @@ public struct LiveReader: Sendable {
   /// Every object of each scope, pages joined.
   public func list(_ scopes: [Scope]) async throws(DiffError) -> [Scope: [Value]] {
     let results = await BoundedMap.map(scopes, width: width) { scope in
-      await Result<[Value], KubeError>(catching: { () async throws(KubeError) -> [Value] in try await listAll(scope) })
+      await Result<[Value], KubeError>(catching: { () async throws(KubeError) -> [Value] in
+        if let shared { return try await shared.objects(of: scope, reader: self) }
+        return try await listAll(scope)
+      })
     }
     var byScope: [Scope: [Value]] = [:]
     for (scope, result) in zip(scopes, results) {

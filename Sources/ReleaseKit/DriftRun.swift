@@ -36,9 +36,11 @@ public enum DriftRun {
   }
 
   public static func run(
-    _ context: EnvironmentContext, api: any KubeAPI, options: Options, makeRunner: @Sendable () -> ReleaseRunner, now: @Sendable () -> Date
+    _ context: EnvironmentContext, api: any KubeAPI, options: Options, sharing: SharedListing? = nil,
+    makeRunner: @Sendable () -> ReleaseRunner, now: @Sendable () -> Date
   ) async throws(ReleaseFailure) -> Result {
-    let first = try await DriftWorkflow.check(context, api: api)
+    // A correction writes: what was listed before it is no longer true for anyone.
+    let first = try await DriftWorkflow.check(context, api: api, sharing: options.correct ? nil : sharing)
     var final = first
     var outcome: ApplyOutcome?
     if options.correct, let correction = DriftWorkflow.correction(context, check: first, includePending: options.includePending) {

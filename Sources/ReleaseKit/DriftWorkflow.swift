@@ -15,7 +15,9 @@ public enum DriftWorkflow {
   /// One LIST per kind and namespace of the last release, one labelled LIST per kind for
   /// what is tracked (git's kinds included, for orphans), dry runs only where the live object
   /// does not prove itself unchanged (`NoOpApply`). Writes nothing.
-  public static func check(_ context: EnvironmentContext, api: any KubeAPI) async throws(ReleaseFailure) -> Check {
+  /// `sharing`: LISTs shared with the other environments checked in this run on the same
+  /// cluster (read-only runs only).
+  public static func check(_ context: EnvironmentContext, api: any KubeAPI, sharing: SharedListing? = nil) async throws(ReleaseFailure) -> Check {
     do {
       let namespace = try DiffWorkflow.recordNamespace(context)
       let records = try await ReleaseRecordStore(api: api, namespace: namespace, environment: context.name).all()
@@ -24,6 +26,7 @@ public enum DriftWorkflow {
       var comparer = ClusterComparer(api: api)
       // The drift CronJob's role reads only (templates/drift-cronjob): no dry-run patches.
       comparer.compareLocallyWhenForbidden = true
+      comparer.sharedListing = sharing
       let comparison = try await comparer.compare(
         environment: context.name, rendered: objects, lastApplied: objects, alsoTracking: context.objects)
       let release = last.map { DriftClassifier.Release(revision: $0.revision, commit: $0.commit, objects: $0.objects) }

@@ -71,14 +71,18 @@ struct DriftCommand: AsyncParsableCommand {
         checks.append((environment, environment, nil))
       }
     }
+    // Environments on the same cluster share their LISTs: one per kind and namespace a run.
+    var listings: [String: SharedListing] = [:]
     for (name, environment, cluster) in checks {
       do {
         let (context, defaultSession) = try await global.open(environment)
         let session = cluster?.session ?? defaultSession
         let metrics = try session.metricsSource(context.config)
+        let sharing = listings[session.label] ?? SharedListing()
+        listings[session.label] = sharing
         let result = try await session.run { api, clock in
           try await DriftRun.run(
-            context, api: api, options: options,
+            context, api: api, options: options, sharing: sharing,
             makeRunner: {
               ReleaseRunner(
                 api: api, clock: clock, wallClock: SystemWallClock(), observer: NarrativeObserver(clock: clock),
