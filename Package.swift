@@ -94,7 +94,7 @@ let package = Package(
       swiftSettings: strictness),
     .target(
       name: "GitStore",
-      dependencies: ["CLibGit2"],
+      dependencies: ["CLibGit2", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: strictness),
     .target(
       name: "Promotion",
@@ -180,7 +180,7 @@ let package = Package(
       swiftSettings: strictness),
     .testTarget(name: "PromotionTests", dependencies: ["Promotion", "EnvironmentRepo"], swiftSettings: strictness),
     .testTarget(
-      name: "GitStoreTests", dependencies: ["GitStore"], exclude: ["git-http-server.py"], swiftSettings: strictness),
+      name: "GitStoreTests", dependencies: ["GitStore", .product(name: "Crypto", package: "swift-crypto")], exclude: ["git-http-server.py"], swiftSettings: strictness),
     .testTarget(
       name: "ReleaseCLITests", dependencies: ["Manifest", "EndToEndSupport"], swiftSettings: strictness),
   ]

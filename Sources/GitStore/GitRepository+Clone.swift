@@ -6,6 +6,7 @@ extension GitRepository {
   /// `local` copies are refused on purpose so a path remote goes through the same transport,
   /// bounds and checks as a network one.
   static func cloneBare(url: String, into path: String, session: RemoteSession) throws(GitError) -> GitRepository {
+    _ = runtime
     _ = git_libgit2_init()
     var options = git_clone_options()
     git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION))
@@ -61,6 +62,16 @@ public enum RemoteURL {
     }
     guard let at = text.firstIndex(of: "@"), let colon = text[at...].firstIndex(of: ":") else { return false }
     return !text[..<at].contains("/") && !text[text.index(after: at)..<colon].contains("/")
+  }
+
+  /// The port an `ssh://host:PORT/…` URL names; nil for 22, scp-like and non-SSH URLs.
+  static func sshPort(_ url: String) -> Int? {
+    guard url.lowercased().hasPrefix("ssh://") else { return nil }
+    let rest = url.dropFirst("ssh://".count)
+    let authority = rest[..<(rest.firstIndex(of: "/") ?? rest.endIndex)]
+    let hostPort = authority[(authority.lastIndex(of: "@").map(authority.index(after:)) ?? authority.startIndex)...]
+    guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...]), port != 22 else { return nil }
+    return port
   }
 
   /// `https://user:secret@host/x` → `https://***@host/x`. An HTTP user name alone may be a

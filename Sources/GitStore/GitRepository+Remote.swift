@@ -21,7 +21,7 @@ extension GitRepository {
   public func push(branch: String, remote name: String = "origin") throws(GitError) -> PushResult {
     let remote = try lookup(name)
     defer { git_remote_free(remote) }
-    let session = RemoteSession()
+    let session = RemoteSession(url: git_remote_url(remote).map { String(cString: $0) })
     var options = git_push_options()
     git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
     let refspec = "refs/heads/\(branch):refs/heads/\(branch)"
@@ -50,7 +50,7 @@ extension GitRepository {
   public func fetch(branch: String, remote name: String = "origin") throws(GitError) -> String {
     let remote = try lookup(name)
     defer { git_remote_free(remote) }
-    try fetch(remote, named: name, session: RemoteSession())
+    try fetch(remote, named: name, session: RemoteSession(url: git_remote_url(remote).map { String(cString: $0) }))
     return try resolve("refs/remotes/\(name)/\(branch)")
   }
 

@@ -17,6 +17,7 @@ public final class GitRepository {
   }
 
   private static func open(_ path: String, flags: UInt32) throws(GitError) -> GitRepository? {
+    _ = runtime
     _ = git_libgit2_init()
     var repo: OpaquePointer?
     let result = git_repository_open_ext(&repo, path, flags, nil)
@@ -68,6 +69,11 @@ public final class GitRepository {
     defer { git_status_list_free(list) }
     return git_status_list_entrycount(list) > 0
   }
+
+  /// One libgit2 initialisation held for the whole process, beneath the per-handle ones:
+  /// without it the last handle's shutdown tears down libssh2 and OpenSSL, and initialising
+  /// them again in the same process (a second SSH clone) can hang.
+  static let runtime: Void = { _ = git_libgit2_init() }()
 
   static func lastError() -> String {
     guard let error = git_error_last(), let message = error.pointee.message else { return "unknown libgit2 error" }

@@ -8,12 +8,16 @@ struct RemoteCredentials {
   var token: String?
   var sshKey: String?
   var passphrase: String?
+  /// `RELEASE_GIT_KNOWN_HOSTS`, else `~/.ssh/known_hosts`: the SSH host keys trusted.
+  var knownHostsFile: String
 
   static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> RemoteCredentials {
     RemoteCredentials(
       token: environment["RELEASE_GIT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
       sshKey: environment["RELEASE_GIT_SSH_KEY"].flatMap { $0.isEmpty ? nil : $0 },
-      passphrase: environment["RELEASE_GIT_SSH_PASSPHRASE"])
+      passphrase: environment["RELEASE_GIT_SSH_PASSPHRASE"],
+      knownHostsFile: environment["RELEASE_GIT_KNOWN_HOSTS"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.ssh/known_hosts")
   }
 
   /// Why authentication failed, naming the credential's source, never its value.
@@ -35,10 +39,19 @@ final class RemoteSession {
   var refusedCredentials: String?
   var exceededBytes: Int?
   var rejectedPush: String?
+  var refusedHostKey: String?
+  /// The SSH port the URL names (nil: 22), for known_hosts' `[host]:port` entries.
+  let sshPort: Int?
 
-  init(credentials: RemoteCredentials = .fromEnvironment(), maxBytes: Int = Int.max) {
+  init(credentials: RemoteCredentials = .fromEnvironment(), maxBytes: Int = Int.max, url: String? = nil) {
     self.credentials = credentials
     self.maxBytes = maxBytes
+    sshPort = url.flatMap(RemoteURL.sshPort)
+  }
+
+  /// Read when a host key must be checked, so HTTPS remotes never need the file.
+  func knownHosts() -> KnownHosts {
+    KnownHosts((try? String(contentsOfFile: credentials.knownHostsFile, encoding: .utf8)) ?? "")
   }
 
   /// Points libgit2's callbacks at this session. The caller keeps the session alive until
@@ -47,6 +60,7 @@ final class RemoteSession {
     callbacks.credentials = credentialCallback
     callbacks.transfer_progress = transferCallback
     callbacks.push_update_reference = pushUpdateCallback
+    callbacks.certificate_check = certificateCallback
     callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
   }
 
@@ -56,6 +70,7 @@ final class RemoteSession {
     if let exceeded = exceededBytes {
       return "the remote sent more than \(maxBytes / (1 << 20)) MiB (\(exceeded) bytes received); refusing to fetch it (RELEASE_GIT_MAX_MIB raises the bound)"
     }
+    if let refused = refusedHostKey { return refused }
     if let refused = refusedCredentials { return "authentication failed: \(refused)" }
     return libgit2Message
   }
@@ -104,4 +119,30 @@ private func transferCallback(_ stats: UnsafePointer<git_indexer_progress>?, _ p
 private func pushUpdateCallback(_ refname: UnsafePointer<CChar>?, _ status: UnsafePointer<CChar>?, _ payload: UnsafeMutableRawPointer?) -> Int32 {
   if let status, let session = session(payload) { session.rejectedPush = String(cString: status) }
   return 0
+}
+
+private func certificateCallback(
+  _ cert: UnsafeMutablePointer<git_cert>?, _ valid: Int32, _ host: UnsafePointer<CChar>?, _ payload: UnsafeMutableRawPointer?
+) -> Int32 {
+  // TLS certificates keep libgit2's own verification against the system's CAs.
+  guard let cert, let session = session(payload), cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return GIT_PASSTHROUGH.rawValue }
+  let name = host.map { String(cString: $0) } ?? "?"
+  let shown = session.sshPort.map { "[\(name)]:\($0)" } ?? name
+  let hostkey = UnsafeMutableRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+  guard hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey else {
+    session.refusedHostKey = "the SSH server \(shown) sent no host key to check"
+    return GIT_EUSER.rawValue
+  }
+  let key = Data(bytes: raw, count: hostkey.hostkey_len)
+  let file = session.credentials.knownHostsFile
+  switch session.knownHosts().verify(host: name, port: session.sshPort, key: key) {
+  case .trusted: return 0
+  case .unknownHost:
+    session.refusedHostKey = "the SSH host \(shown) is not in \(file) (RELEASE_GIT_KNOWN_HOSTS): add its key, e.g. from ssh-keyscan, after checking it"
+  case .mismatch:
+    session.refusedHostKey = "the SSH host \(shown) sent a key that differs from the one in \(file): refusing (a changed server, or someone in between)"
+  case .revoked:
+    session.refusedHostKey = "the SSH host \(shown) sent a key marked @revoked in \(file)"
+  }
+  return GIT_EUSER.rawValue
 }

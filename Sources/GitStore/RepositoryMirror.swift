@@ -40,7 +40,7 @@ public struct RepositoryMirror: Sendable {
     let lock = try FileLock(path: path + ".lock")
     defer { lock.release() }
 
-    let session = RemoteSession(credentials: .fromEnvironment(environment), maxBytes: maxBytes)
+    let session = RemoteSession(credentials: .fromEnvironment(environment), maxBytes: maxBytes, url: url)
     var cloned = false
     let repository: GitRepository
     if let existing = try? GitRepository.open(exactly: path), existing.isBare {
