@@ -7,8 +7,9 @@ RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libcurl4-openssl-dev libgit2-dev zlib1g-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Manifests first: the dependency fetch is cached until Package.swift/Package.resolved change.
-COPY Package.swift Package.resolved ./
+# The manifest first: the dependency fetch is cached until Package.swift changes (Package.resolved
+# is not in git).
+COPY Package.swift ./
 RUN swift package resolve
 COPY Sources Sources
 # The Swift runtime is linked in, so the runtime image needs only the C libraries.
