@@ -49,9 +49,16 @@ final class RemoteSession {
     sshPort = url.flatMap(RemoteURL.sshPort)
   }
 
-  /// Read when a host key must be checked, so HTTPS remotes never need the file.
-  func knownHosts() -> KnownHosts {
-    KnownHosts((try? String(contentsOfFile: credentials.knownHostsFile, encoding: .utf8)) ?? "")
+  /// Read when a host key must be checked, so HTTPS remotes never need the file. A missing
+  /// file trusts no host; one that exists but cannot be read is its own error, not "unknown".
+  func knownHosts() -> Result<KnownHosts, GitError> {
+    let file = credentials.knownHostsFile
+    guard FileManager.default.fileExists(atPath: file) else { return .success(KnownHosts("")) }
+    do {
+      return .success(KnownHosts(try String(contentsOfFile: file, encoding: .utf8)))
+    } catch {
+      return .failure(GitError(path: file, message: "cannot read the SSH known hosts (RELEASE_GIT_KNOWN_HOSTS): \(error.localizedDescription)"))
+    }
   }
 
   /// Points libgit2's callbacks at this session. The caller keeps the session alive until
@@ -135,7 +142,14 @@ private func certificateCallback(
   }
   let key = Data(bytes: raw, count: hostkey.hostkey_len)
   let file = session.credentials.knownHostsFile
-  switch session.knownHosts().verify(host: name, port: session.sshPort, key: key) {
+  let knownHosts: KnownHosts
+  switch session.knownHosts() {
+  case .success(let hosts): knownHosts = hosts
+  case .failure(let error):
+    session.refusedHostKey = error.description
+    return GIT_EUSER.rawValue
+  }
+  switch knownHosts.verify(host: name, port: session.sshPort, key: key) {
   case .trusted: return 0
   case .unknownHost:
     session.refusedHostKey = "the SSH host \(shown) is not in \(file) (RELEASE_GIT_KNOWN_HOSTS): add its key, e.g. from ssh-keyscan, after checking it"

@@ -57,8 +57,11 @@ public enum PromotionWorkflow {
   public static func sourcePins(of from: EnvironmentContext) throws(ReleaseFailure) -> PinSet {
     let repository = from.repository
     let sourceFile = try kustomization(of: from.name, in: repository)
-    guard let sourceText = try? String(contentsOfFile: sourceFile, encoding: .utf8) else {
-      throw ReleaseFailure.badInput("cannot read \(repository.relative(sourceFile))")
+    let sourceText: String
+    do {
+      sourceText = try String(contentsOfFile: sourceFile, encoding: .utf8)
+    } catch {
+      throw ReleaseFailure.badInput("cannot read \(repository.relative(sourceFile)): \(error.localizedDescription)")
     }
     do {
       return try PinSet.read(sourceText, file: repository.relative(sourceFile), config: from.config.pins)
@@ -124,8 +127,11 @@ public enum PromotionWorkflow {
   /// The given pin values written into TO's file as it is on disk now.
   public static func plan(pins: [PinSet.Pin], config: PinsConfig, into to: String, repository: EnvironmentRepository) throws(ReleaseFailure) -> Plan {
     let targetFile = try kustomization(of: to, in: repository)
-    guard let targetText = try? String(contentsOfFile: targetFile, encoding: .utf8) else {
-      throw ReleaseFailure.badInput("cannot read \(repository.relative(targetFile))")
+    let targetText: String
+    do {
+      targetText = try String(contentsOfFile: targetFile, encoding: .utf8)
+    } catch {
+      throw ReleaseFailure.badInput("cannot read \(repository.relative(targetFile)): \(error.localizedDescription)")
     }
     do {
       let target = try PinSet.read(targetText, file: repository.relative(targetFile), config: config)

@@ -30,6 +30,12 @@ struct SSHRemoteTests {
     guard case .failure(let unknown) = attempt(key) else { Issue.record("cloned from an unknown host"); return }
     #expect(unknown.message.contains("is not in \(scratch.root)/.ssh/known_hosts"), "\(unknown.message)")
 
+    // A known_hosts that cannot be read is said so, not taken for an empty one.
+    guard case .failure(let unreadable) = attempt(key.merging(["RELEASE_GIT_KNOWN_HOSTS": scratch.root]) { $1 }) else {
+      Issue.record("cloned with an unreadable known_hosts"); return
+    }
+    #expect(unreadable.message.contains("cannot read the SSH known hosts"), "\(unreadable.message)")
+
     // Listed with another key: someone in between.
     let other = scratch.root + "/other_known_hosts"
     try "[127.0.0.1]:\(server.port) ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
