@@ -129,7 +129,7 @@ struct HTTPConnection: Sendable {
     let encode = watch.encode
     let initial = watch.initial
     let events = watch.stream
-    let pump = Task {
+    let pump = Task(executorPreference: ServingThreads.shared) {
       var sent = 0
       func send(_ event: WatchEvent) async throws -> Bool {
         try await outbound.write(.body(.byteBuffer(ByteBuffer(string: JSON.string(encode(event)) + "\n"))))
@@ -152,7 +152,7 @@ struct HTTPConnection: Sendable {
     channel.closeFuture.whenComplete { _ in pump.cancel() }
     let durations = [watch.timeout, faults.watchDuration].compactMap { $0 }
     let timer = durations.min().map { duration in
-      Task {
+      Task(executorPreference: ServingThreads.shared) {
         try await Task.sleep(for: duration)
         pump.cancel()
       }
@@ -174,7 +174,7 @@ extension HTTPConnection {
     headers.add(name: "Transfer-Encoding", value: "chunked")
     headers.add(name: "Cache-Control", value: "no-cache, private")
     try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
-    let pump = Task {
+    let pump = Task(executorPreference: ServingThreads.shared) {
       do {
         for try await chunk in chunks { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: chunk)))) }
       } catch {

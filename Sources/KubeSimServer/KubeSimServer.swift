@@ -108,7 +108,7 @@ public actor KubeSimServer {
     let connection = HTTPConnection(
       handler: handler, authorization: authorization, tls: options.tls, faults: options.faults, dice: FaultDice(seed: options.faults.seed),
       registry: registry)
-    acceptTask = Task {
+    acceptTask = Task(executorPreference: ServingThreads.shared) {
       try? await bound.executeThenClose { inbound in
         try await withThrowingDiscardingTaskGroup { group in
           for try await child in inbound {
@@ -158,7 +158,7 @@ public actor KubeSimServer {
   /// Advances virtual time in small real-time steps; each step covers the real time since the
   /// last one, so a slow step does not slow the virtual clock down.
   static func ticker(sim: KubeSim, speed: SpeedSetting) -> Task<Void, Never> {
-    Task {
+    Task(executorPreference: ServingThreads.shared) {
       let clock = ContinuousClock()
       var last = clock.now
       while !Task.isCancelled {

@@ -46,9 +46,17 @@ struct ApplyCommand: AsyncParsableCommand {
 
   /// Every cluster of the environment, one at a time in release.yaml's order; the first that
   /// fails (refused, blocked, rolled back) stops the wave and the rest are not touched.
-  static func execute(_ context: EnvironmentContext, _ clusters: [ClusterTarget], settings: ApplySettings, yes: Bool, json: Bool) async throws {
+  /// `rolledOut` hears of each cluster whose apply succeeded, in order, so a caller can undo
+  /// the wave's finished part.
+  static func execute(
+    _ context: EnvironmentContext, _ clusters: [ClusterTarget], settings: ApplySettings, yes: Bool, json: Bool,
+    rolledOut: (ClusterTarget) -> Void = { _ in }
+  ) async throws {
     guard clusters.count > 1 else {
-      if let only = clusters.first { try await execute(context, only.session, settings: settings, yes: yes, json: json) }
+      if let only = clusters.first {
+        try await execute(context, only.session, settings: settings, yes: yes, json: json)
+        rolledOut(only)
+      }
       return
     }
     let say: (String) -> Void = { json ? Console.note($0) : Console.progress($0) }
@@ -56,6 +64,7 @@ struct ApplyCommand: AsyncParsableCommand {
     try await wave.run { index, _ in
       say("── \(clusters[index].heading)")
       try await execute(context, clusters[index].session, settings: settings, yes: yes, json: json)
+      rolledOut(clusters[index])
     }
     say("\(context.name): every cluster rolled out: \(wave.targets.joined(separator: ", "))")
   }

@@ -100,12 +100,32 @@ struct PromoteCommand: AsyncParsableCommand {
     }
     if noApply { return }
     let (promoted, clusters) = try await global.openClusters(to)
+    var rolledOut: [String?] = []
     do {
-      try await ApplyCommand.execute(promoted, clusters, settings: promoted.settings, yes: yes, json: false)
+      try await ApplyCommand.execute(promoted, clusters, settings: promoted.settings, yes: yes, json: false) { rolledOut.append($0.name) }
     } catch let failure as ReleaseFailure where failure.exit == .rolledBack && promoted.config.rollout.afterRollback == .revert {
       let revert = try PromotionWorkflow.revert(plan, promotion: commit, from: from, to: to, repositoryRoot: source.repository.root)
       Console.warning("committed \(revert.prefix(12)): the promotion reverted, so git says what \(to) runs (rollout.afterRollback: revert)")
+      try await rollBackEarlierClusters(of: to, named: rolledOut, after: failure)
       throw failure
+    }
+  }
+
+  /// With several clusters, those the wave finished before one rolled back run the promoted
+  /// version, which git no longer says after the revert: they are rolled out again from the
+  /// reverted commit, so git and every cluster agree, as `afterRollback: revert` promises.
+  func rollBackEarlierClusters(of environment: String, named names: [String?], after failure: ReleaseFailure) async throws {
+    guard !names.isEmpty else { return }
+    let list = names.map { $0 ?? "" }.joined(separator: ", ")
+    Console.warning("\(environment): rolling cluster\(names.count == 1 ? "" : "s") \(list) back to the reverted pins, which the wave had already promoted")
+    let (reverted, clusters) = try await global.openClusters(environment)
+    let earlier = clusters.filter { names.contains($0.name) }
+    do {
+      try await ApplyCommand.execute(reverted, earlier, settings: reverted.settings, yes: true, json: false)
+    } catch let again as ReleaseFailure {
+      throw ReleaseFailure(
+        exit: again.exit,
+        message: failure.message + "\nand rolling \(list) back to the reverted pins failed, so \(list) still run\(names.count == 1 ? "s" : "") the promoted version: " + again.message)
     }
   }
 }

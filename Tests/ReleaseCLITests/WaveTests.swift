@@ -98,6 +98,58 @@ import Testing
     #expect(status.stdout.components(separatedBy: "vllm/vllm-openai:v0.6.3").count == 2, "\(status.stdout)")
   }
 
+  /// An environment on three clusters, three of which are eu's: v0.6.3 crashes on eu.
+  func fleet(_ tree: ScratchTree, extra: String = "") throws {
+    try FileManager.default.copyItem(atPath: tree.root + "/environments/prod", toPath: tree.root + "/environments/fleet")
+    try write(tree, "environments/fleet/release.yaml", """
+      apiVersion: release.dev/v1alpha1
+      kind: Environment
+      clusters:
+        - name: us
+          embedded: {name: fleet-us, scenario: scenarios/prod-cluster.yaml}
+        - name: eu
+          embedded: {name: fleet-eu, scenario: scenarios/prod-eu-cluster.yaml}
+        - name: ap
+          embedded: {name: fleet-ap, scenario: scenarios/prod-cluster.yaml}
+      \(extra)
+      """)
+  }
+
+  /// `afterRollback: revert` promises that git says what runs: when the second cluster rolls
+  /// back, the first, which the wave had already promoted, goes back to the reverted pins too.
+  @Test func aRevertedPromotionRollsBackTheClustersTheWaveHadFinished() throws {
+    let tree = try ApplyCommandTests.exampleRepo()
+    defer { tree.remove() }
+    try crashingScenario(tree)
+    try fleet(tree, extra: "rollout: {afterRollback: revert}\n")
+    _ = try git(tree, ["add", "-A"])
+    _ = try git(tree, ["commit", "-qm", "fleet"])
+    for environment in ["staging", "fleet"] {
+      #expect(try ReleaseBinary.run(["apply", environment, "--yes"], in: tree.root).status == 0)
+    }
+
+    let promote = try ReleaseBinary.run(["promote", "staging", "fleet", "--yes"], in: tree.root)
+    #expect(promote.status == 3, "\(promote.stdout)\n\(promote.stderr)")
+    #expect(promote.stderr.contains("apply fleet stopped at cluster eu (2 of 3): done: us; not attempted: ap"), "\(promote.stderr)")
+    #expect(promote.stderr.contains("fleet: rolling cluster us back to the reverted pins"), "\(promote.stderr)")
+    #expect(try git(tree, ["log", "--format=%s"]).hasPrefix("Revert \"Promote staging to fleet\"\nPromote staging to fleet\n"))
+    #expect(try read(tree, "environments/fleet/kustomization.yaml").contains("newTag: v0.6.2"))
+
+    // Git and every cluster agree: nothing to apply anywhere, and nothing runs v0.6.3.
+    let diff = try ReleaseBinary.run(["diff", "fleet"], in: tree.root)
+    #expect(diff.status == 0, "\(diff.stdout)\n\(diff.stderr)")
+    let status = try ReleaseBinary.run(["status", "fleet"], in: tree.root)
+    #expect(status.status == 0 && !status.stdout.contains("v0.6.3"), "\(status.stdout)")
+    let history = try ReleaseBinary.run(["history", "fleet"], in: tree.root)
+    let sections = history.stdout.components(separatedBy: "── cluster ")
+    #expect(sections.count == 4, "\(history.stdout)")
+    if sections.count == 4 {
+      // us: the first release, the promoted one, and the reverted one deployed last.
+      #expect(sections[1].hasPrefix("us") && sections[1].contains("3") && sections[1].contains("deployed"), "\(sections[1])")
+      #expect(sections[2].hasPrefix("eu") && sections[2].contains("rolledBack"), "\(sections[2])")
+    }
+  }
+
   @Test(arguments: [
     ("cluster: {embedded: {}}\nclusters: [{name: a, embedded: {}}]\n", "environments/fleet/release.yaml: clusters: set either cluster (one) or clusters (several, rolled in order), not both"),
     ("clusters: []\n", "environments/fleet/release.yaml: clusters: list at least one cluster, or use cluster"),
