@@ -14,11 +14,15 @@ public enum DriftRun {
     public var includePending: Bool
     /// Read and save the previous run's fingerprint (a webhook is configured).
     public var trackState: Bool
+    /// What the reports (and so the webhook message) call the environment: `ENV@CLUSTER` for
+    /// one cluster of several, as the metrics do; nil: its name.
+    public var label: String?
 
-    public init(correct: Bool = false, includePending: Bool = false, trackState: Bool = false) {
+    public init(correct: Bool = false, includePending: Bool = false, trackState: Bool = false, label: String? = nil) {
       self.correct = correct
       self.includePending = includePending
       self.trackState = trackState
+      self.label = label
     }
   }
 
@@ -40,12 +44,14 @@ public enum DriftRun {
     makeRunner: @Sendable () -> ReleaseRunner, now: @Sendable () -> Date
   ) async throws(ReleaseFailure) -> Result {
     // A correction writes: what was listed before it is no longer true for anyone.
-    let first = try await DriftWorkflow.check(context, api: api, sharing: options.correct ? nil : sharing)
+    var first = try await DriftWorkflow.check(context, api: api, sharing: options.correct ? nil : sharing)
+    if let label = options.label { first.report.environment = label }
     var final = first
     var outcome: ApplyOutcome?
     if options.correct, let correction = DriftWorkflow.correction(context, check: first, includePending: options.includePending) {
       outcome = try await DriftWorkflow.correct(context, correction, runner: makeRunner())
       final = try await DriftWorkflow.check(context, api: api)
+      if let label = options.label { final.report.environment = label }
     }
     var warnings: [String] = []
     var notice: Value?

@@ -78,11 +78,13 @@ struct DriftCommand: AsyncParsableCommand {
         let (context, defaultSession) = try await global.open(environment)
         let session = cluster?.session ?? defaultSession
         let metrics = try session.metricsSource(context.config)
+        let labelled = DriftRun.Options(
+          correct: options.correct, includePending: options.includePending, trackState: options.trackState, label: cluster == nil ? nil : name)
         let sharing = listings[session.label] ?? SharedListing()
         listings[session.label] = sharing
         let result = try await session.run { api, clock in
           try await DriftRun.run(
-            context, api: api, options: options, sharing: sharing,
+            context, api: api, options: labelled, sharing: sharing,
             makeRunner: {
               ReleaseRunner(
                 api: api, clock: clock, wallClock: SystemWallClock(), observer: NarrativeObserver(clock: clock),

@@ -37,31 +37,43 @@ struct LintCommand: AsyncParsableCommand {
 
   func run() async throws {
     let context = try await EnvironmentContext.load(environment, repository: try global.environmentRepository())
-    var session: ClusterSession?
+    var clusters: [ClusterTarget] = []
     var noClusterReason = "no cluster (--no-cluster)"
     if !noCluster {
       do {
-        session = try ClusterConnector(kubeconfig: global.kubeconfig, context: global.context).connect(
-          context.config, repository: context.repository)
+        clusters = try ClusterConnector(kubeconfig: global.kubeconfig, context: global.context).connectAll(
+          context.config, repository: context.repository
+        ).map { ClusterTarget(name: $0.name, session: $0.session) }
       } catch {
         // Lint must work where no cluster can be reached (CI, a laptop): the cluster's check is skipped, and says why.
         noClusterReason = "no cluster: \(error.message)"
       }
     }
-    for warning in session?.warnings ?? [] { Console.warning(warning) }
-    let report: LintReport
-    if let session {
-      report = try await session.run { api, _ in await LintWorkflow.lint(context, api: api) }
-    } else {
-      report = await LintWorkflow.lint(context, api: nil, noCluster: noClusterReason)
+    var reports: [(cluster: ClusterTarget?, report: LintReport)] = []
+    if clusters.isEmpty {
+      reports.append((nil, await LintWorkflow.lint(context, api: nil, noCluster: noClusterReason)))
     }
-    Console.output(
-      output == .json
-        ? JSON.prettyString(LintReportFormat.json(report, cluster: session?.label)) + "\n"
-        : LintReportFormat.text(report, cluster: session?.label))
-    if report.hasErrors {
-      throw ReleaseFailure.badInput(
-        "lint found \(report.errors.count) error\(report.errors.count == 1 ? "" : "s") in environment \(environment)")
+    // Each cluster of the environment has its own capacity and replicas, so its own safe-step check.
+    for cluster in clusters {
+      for warning in cluster.session.warnings { Console.warning(warning) }
+      reports.append((cluster, try await cluster.session.run { api, _ in await LintWorkflow.lint(context, api: api) }))
+    }
+    if output == .json {
+      let documents = reports.map { entry in
+        var document = LintReportFormat.json(entry.report, cluster: entry.cluster?.session.label)
+        if let name = entry.cluster?.name { document["clusterName"] = .string(name) }
+        return document
+      }
+      Console.output(JSON.prettyString(documents.count == 1 ? documents[0] : .array(documents)) + "\n")
+    } else {
+      Console.output(reports.map { entry in
+        LintReportFormat.text(entry.report, cluster: entry.cluster.map { cluster in cluster.name.map { "\($0): \(cluster.session.label)" } ?? cluster.session.label })
+      }.joined(separator: "\n"))
+    }
+    // The rendered objects' errors are the same on every cluster: counted once.
+    let errors = reports.map(\.report.errors.count).max() ?? 0
+    if errors > 0 {
+      throw ReleaseFailure.badInput("lint found \(errors) error\(errors == 1 ? "" : "s") in environment \(environment)")
     }
   }
 }
