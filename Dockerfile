@@ -4,7 +4,7 @@
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update -qq \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libcurl4-openssl-dev libgit2-dev zlib1g-dev pkg-config \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libcurl4-openssl-dev libgit2-dev libssl-dev zlib1g-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest first: the dependency fetch is cached until Package.swift changes (Package.resolved
@@ -18,7 +18,7 @@ RUN swift build -c release --product release --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates libcurl4 libgit2-1.5 zlib1g \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates libcurl4 libgit2-1.5 libssl3 zlib1g \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/release /usr/local/bin/release
 # The CronJob runs as this user with a read-only root file system; /tmp is an emptyDir.

@@ -10,7 +10,10 @@ let package = Package(
   name: "release",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "release", targets: ["release"])
+    .executable(name: "release", targets: ["release"]),
+    // The served embedded cluster (`release sim start`): apart, so that `release` links no
+    // HTTPS server and builds in a fraction of the time.
+    .executable(name: "release-sim-server", targets: ["release-sim-server"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +36,12 @@ let package = Package(
     .systemLibrary(
       name: "CLibGit2", pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]),
+    .systemLibrary(
+      name: "CLibCrypto", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]),
+    // SHA-256 and HMAC-SHA1 from the system's libcrypto: swift-crypto would compile a copy
+    // of BoringSSL into every build of `release`.
+    .target(name: "Hashing", dependencies: ["CLibCrypto"], swiftSettings: strictness),
     .target(
       name: "Manifest",
       dependencies: [
@@ -71,7 +80,7 @@ let package = Package(
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "Logging", package: "swift-log"),
         // imageIDs: the content digest a tag resolves to (ImageDigest).
-        .product(name: "Crypto", package: "swift-crypto"),
+        "Hashing",
       ],
       swiftSettings: strictness),
     .target(
@@ -94,7 +103,7 @@ let package = Package(
       swiftSettings: strictness),
     .target(
       name: "GitStore",
-      dependencies: ["CLibGit2", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["CLibGit2", "Hashing"],
       swiftSettings: strictness),
     .target(
       name: "Promotion",
@@ -103,8 +112,7 @@ let package = Package(
     .target(
       name: "Rollout",
       dependencies: [
-        "Manifest", "Kube", "Diff", "CZlib", "EnvironmentRepo", "Metrics",
-        .product(name: "Crypto", package: "swift-crypto"),
+        "Manifest", "Kube", "Diff", "CZlib", "EnvironmentRepo", "Metrics", "Hashing",
       ],
       swiftSettings: strictness),
     // What the commands share: environment, cluster connection, workflows, output, exit codes.
@@ -117,9 +125,16 @@ let package = Package(
     .executableTarget(
       name: "release",
       dependencies: [
-        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "KubeSimServer", "Diff", "Rollout", "ReleaseKit", "GitStore",
+        "Manifest", "Render", "EnvironmentRepo", "Kube", "KubeSim", "Diff", "Rollout", "ReleaseKit", "GitStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictness),
+    .executableTarget(
+      name: "release-sim-server",
+      dependencies: [
+        "ReleaseKit", "EnvironmentRepo", "Kube", "KubeSim", "KubeSimServer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictness),
     .testTarget(

@@ -1,4 +1,4 @@
-internal import Crypto
+internal import Hashing
 public import Foundation
 
 /// OpenSSH's known_hosts, which libgit2 1.5 does not read (it accepts any SSH host key unless
@@ -60,8 +60,7 @@ public struct KnownHosts: Sendable {
 extension KnownHosts.Entry {
   func matches(_ name: String) -> Bool {
     if let hashed {
-      let code = HMAC<Insecure.SHA1>.authenticationCode(for: Data(name.utf8), using: SymmetricKey(data: hashed.salt))
-      return Data(code) == hashed.hash
+      return Data(Hash.hmacSHA1(key: Array(hashed.salt), message: Array(name.utf8))) == hashed.hash
     }
     var matched = false
     for pattern in patterns {

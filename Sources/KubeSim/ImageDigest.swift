@@ -1,4 +1,4 @@
-internal import Crypto
+internal import Hashing
 
 /// What a container runtime reports as a container's `imageID`: the repository, normalized as
 /// containerd writes it (`docker.io/` for Docker Hub, `library/` for its one-word names), and
@@ -21,10 +21,7 @@ enum ImageDigest {
   }
 
   static func derived(_ taggedName: String) -> String {
-    "sha256:" + SHA256.hash(data: Array(taggedName.utf8)).map { byte in
-      let hex = String(byte, radix: 16)
-      return byte < 16 ? "0" + hex : hex
-    }.joined()
+    "sha256:" + Hash.hex(Hash.sha256(Array(taggedName.utf8)))
   }
 
   /// `sha256:` and 64 lowercase hex digits: the only digest form the scenario accepts.

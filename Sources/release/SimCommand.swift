@@ -9,7 +9,7 @@ struct SimCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sim",
     abstract: "Inspect and drive the embedded simulated cluster (state in .release/sim/ of the repo).",
-    subcommands: [SimStatusCommand.self, SimStartCommand.self, SimStopCommand.self, SimAdvanceCommand.self, SimResetCommand.self, SimServeCommand.self])
+    subcommands: [SimStatusCommand.self, SimStartCommand.self, SimStopCommand.self, SimAdvanceCommand.self, SimResetCommand.self])
 }
 
 struct SimStatusCommand: AsyncParsableCommand {

@@ -72,16 +72,24 @@ struct SimStartCommand: AsyncParsableCommand {
   }
 }
 
-/// Starts `release sim serve` as a detached background process of this same executable.
+/// Starts `release-sim-server`, which sits next to `release` (SwiftPM builds both into one
+/// directory), as a detached background process.
 enum SimServeLauncher {
+  static let serverName = "release-sim-server"
+
   static func launch(repository: String, cluster: String?, scenario: String?, speed: Double, log: String) throws(ReleaseFailure) -> Process {
+    let server = URL(fileURLWithPath: executablePath).deletingLastPathComponent().appendingPathComponent(serverName).path
+    guard FileManager.default.isExecutableFile(atPath: server) else {
+      throw ReleaseFailure.badInput(
+        "\(server): the embedded cluster's server is not built; build it with `swift build --product \(serverName)` (scripts/release builds it for `sim start`)")
+    }
     _ = FileManager.default.createFile(atPath: log, contents: nil)
     guard let logHandle = FileHandle(forWritingAtPath: log) else {
       throw ReleaseFailure.badInput("\(log): cannot write the server log")
     }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: executablePath)
-    process.arguments = ["sim", "serve", "--repo", repository, "--speed", String(speed)] + (scenario.map { ["--scenario", $0] } ?? [])
+    process.executableURL = URL(fileURLWithPath: server)
+    process.arguments = ["--repo", repository, "--speed", String(speed)] + (scenario.map { ["--scenario", $0] } ?? [])
       + (cluster.map { ["--cluster", $0] } ?? [])
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = logHandle
@@ -89,7 +97,7 @@ enum SimServeLauncher {
     do {
       try process.run()
     } catch {
-      throw ReleaseFailure.badInput("cannot start the embedded cluster server: \(error.localizedDescription)")
+      throw ReleaseFailure.badInput("cannot start the embedded cluster server \(server): \(error.localizedDescription)")
     }
     return process
   }

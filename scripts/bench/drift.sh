@@ -14,6 +14,7 @@ trap '[ -n "$release" ] && "$release" sim stop --repo "$work/repo" >/dev/null 2>
 
 python3 scripts/bench/generate-env.py "$work/repo" "$count"
 swift build -c release --product release >/dev/null
+swift build -c release --product release-sim-server >/dev/null
 release="$(swift build -c release --show-bin-path)/release"
 repo="$work/repo"
 

@@ -1,20 +1,24 @@
 import ArgumentParser
 internal import ReleaseKit
+internal import EnvironmentRepo
 internal import Dispatch
 internal import Foundation
 internal import Kube
 internal import KubeSim
 internal import KubeSimServer
 
-/// The background half of `release sim start`: serves the embedded cluster until SIGTERM, saving
-/// its state now and then and on the way out. Not meant to be run by hand.
-struct SimServeCommand: AsyncParsableCommand {
+/// The background half of `release sim start`, which launches it: serves an embedded cluster
+/// until SIGTERM, saving its state now and then and on the way out. Not meant to be run by hand.
+///
+/// A binary of its own so that `release` does not link the HTTPS server (swift-nio, its TLS
+/// and certificates): building `release` for the demo or the drift CronJob's image skips them.
+@main
+struct SimServer: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "serve", abstract: "Serve the embedded cluster in the foreground (used by `sim start`).",
-    shouldDisplay: false)
+    commandName: "release-sim-server", abstract: "Serve an embedded cluster in the foreground (launched by `release sim start`).")
 
-  @OptionGroup var global: GlobalOptions
-  @OptionGroup var clusterOption: SimClusterOption
+  @Option(help: "The environment repo's root directory.") var repo: String
+  @Option(help: "A named embedded cluster; default: the unnamed one.") var cluster: String?
   @Option(help: "Scenario file for a cluster not created yet.") var scenario: String?
   @Option(help: "Virtual seconds per real second.") var speed: Double = 100
   @Option(help: "Seconds of real time between state saves.") var saveInterval: Double = 5
@@ -22,12 +26,22 @@ struct SimServeCommand: AsyncParsableCommand {
   func run() async throws {
     // Its own session: closing the terminal that ran `sim start` must not end the server.
     _ = setsid()
-    let cluster = try clusterOption.cluster(global)
-    if let record = cluster.servedRecord(), record.pid != getpid() {
-      throw ReleaseFailure.badInput("already served at \(record.url) (pid \(record.pid))")
+    let cluster: EmbeddedCluster
+    do {
+      cluster = try EmbeddedCluster.named(self.cluster, in: EnvironmentRepository(root: repo))
+    } catch {
+      throw Self.failure(error)
     }
-    let (sim, source) = try cluster.open(scenarioOverride: scenario)
-    try await cluster.save(sim, scenarioSource: source)
+    if let record = cluster.servedRecord(), record.pid != getpid() {
+      throw ValidationError("already served at \(record.url) (pid \(record.pid))")
+    }
+    let (sim, source): (KubeSim, String)
+    do {
+      (sim, source) = try cluster.open(scenarioOverride: scenario)
+      try await cluster.save(sim, scenarioSource: source)
+    } catch {
+      throw Self.failure(error)
+    }
 
     let server = KubeSimServer(sim: sim, options: ServerOptions(tls: true, speed: speed))
     let endpoint = try await server.start()
@@ -37,7 +51,7 @@ struct SimServeCommand: AsyncParsableCommand {
       pid: getpid(), url: endpoint.url, speed: speed, kubeconfig: cluster.kubeconfigFile,
       virtualStart: await sim.now.rfc3339, realStart: Date())
     try record.write(to: cluster.serverRecordFile)
-    Console.output("serving the embedded cluster at \(endpoint.url) (pid \(record.pid), virtual time ×\(SimStartCommand.number(speed)))\n")
+    Self.say("serving the embedded cluster at \(endpoint.url) (pid \(record.pid), virtual time ×\(speed))")
 
     let stop = Self.terminationSignals()
     await withTaskGroup(of: Void.self) { group in
@@ -50,7 +64,7 @@ struct SimServeCommand: AsyncParsableCommand {
             try await cluster.save(sim, scenarioSource: source)
           } catch {
             // Keep serving: the next save may succeed, and the log tells why this one did not.
-            Console.error("saving the embedded cluster: \((error as? ReleaseFailure)?.message ?? "\(error)")")
+            Self.say("error: saving the embedded cluster: \((error as? ReleaseFailure)?.message ?? "\(error)")")
           }
         }
       }
@@ -60,7 +74,14 @@ struct SimServeCommand: AsyncParsableCommand {
     await server.shutdown()
     try await cluster.save(sim, scenarioSource: source)
     try? FileManager.default.removeItem(atPath: cluster.serverRecordFile)
-    Console.output("stopped; state saved\n")
+    Self.say("stopped; state saved")
+  }
+
+  /// The log `sim start` shows when the server does not come up.
+  static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+  static func failure(_ error: any Error) -> ValidationError {
+    ValidationError((error as? ReleaseFailure)?.message ?? "\(error)")
   }
 
   /// SIGTERM (from `sim stop`), SIGINT and SIGHUP, delivered as a stream instead of killing us
