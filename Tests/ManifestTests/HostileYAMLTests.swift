@@ -43,21 +43,20 @@ import Testing
     Case(name: "a collection as a mapping key", yaml: "? [a, b]\n: 1\n", message: "mapping keys must be scalars"),
   ]
 
+  /// The work is bounded by counts (expanded nodes, depth), not by a timer, so this holds on a
+  /// loaded machine too; how fast the refusal is, next to kubectl's, is
+  /// scripts/bench/hostile-yaml.sh's to say.
   @Test(arguments: cases)
-  func refusesQuicklyNamingTheFile(_ testCase: Case) {
-    let clock = ContinuousClock()
+  func refusesInBoundedMemoryNamingTheFile(_ testCase: Case) {
     let peakBefore = Self.peakResidentBytes()
-    let elapsed = clock.measure {
-      do throws(ManifestError) {
-        _ = try YAMLReader.documents(testCase.yaml, file: "hostile.yaml")
-        Issue.record("expected an error")
-      } catch {
-        #expect(error.file == "hostile.yaml")
-        #expect(error.description.hasPrefix("hostile.yaml"))
-        #expect(error.message.contains(testCase.message), "\(error)")
-      }
+    do throws(ManifestError) {
+      _ = try YAMLReader.documents(testCase.yaml, file: "hostile.yaml")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.file == "hostile.yaml")
+      #expect(error.description.hasPrefix("hostile.yaml"))
+      #expect(error.message.contains(testCase.message), "\(error)")
     }
-    #expect(elapsed < .seconds(1))
     #expect(Self.peakResidentBytes() - peakBefore < 200 << 20)
   }
 
