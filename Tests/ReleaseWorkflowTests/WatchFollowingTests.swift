@@ -24,10 +24,14 @@ final class CallCounter: KubeAPI, @unchecked Sendable {
   // Guarded by the lock.
   private let lock = NSLock()
   private var counts: [String: Int] = [:]
+  private var ended = false
 
   init(_ base: any KubeAPI) { self.base = base }
 
   func count(_ verb: String, _ kind: String) -> Int { lock.withLock { counts["\(verb) \(kind)"] ?? 0 } }
+  /// Whether the client said it is done with this API.
+  var isEnded: Bool { lock.withLock { ended } }
+  func end() { lock.withLock { ended = true } }
   private func note(_ verb: String, _ kind: String?) { lock.withLock { counts["\(verb) \(kind ?? "?")", default: 0] += 1 } }
 
   func discovery() async throws(KubeError) -> [APIResourceInfo] { try await base.discovery() }
@@ -57,18 +61,23 @@ final class CallCounter: KubeAPI, @unchecked Sendable {
 @Suite struct WatchFollowingTests {
   static let longResync = Duration.seconds(60)
 
-  @Test func anUnschedulableSurgePodIsReplannedAtTheInstantTheSchedulerRefusesIt() async throws {
-    let sim = KubeSim(scenario: try Scenario(yaml: ReplanTests.scenario, file: "replan.yaml"))
+  /// The HPA scales up while a surge pod holds the only spare GPU: the pod it adds cannot be
+  /// placed, minutes into the rollout. The re-plan comes at the scheduler's verdict.
+  @Test func aSurgePodRefusedMidRolloutIsReplannedAtTheInstantOfTheRefusal() async throws {
+    let scenario = AutoscaledRolloutTests.scenario.replacingOccurrences(of: "NODES", with: "3")
+    let sim = KubeSim(scenario: try Scenario(yaml: scenario, file: "hpa.yaml"))
     let harness = try await WorkflowHarness.make(.inProcess, sim: sim)
-    let context = try await WorkflowHarness.example()
-    _ = try await harness.apply(context)
-    let start = await sim.trace.entries.last?.seconds ?? 0
+    _ = try await harness.apply(try await AutoscaledRolloutTests.environment(tag: "v1", replicas: 2))
+    let start = await sim.now.secondsDouble
     let observer = TimedObserver(clock: sim.clock)
-    let outcome = try await harness.apply(GPURolloutTests.withImage(context, "vllm/vllm-openai:v0.6.4"), observer: observer, resync: Self.longResync)
+    let next = try await AutoscaledRolloutTests.environment(tag: "v2-busy", replicas: 2)
+    let outcome = try await harness.apply(next, observer: observer, resync: Self.longResync)
     guard case .applied(let record, _) = outcome else { Issue.record("\(outcome)"); return }
     #expect(record.status == .deployed)
-    let refused = try #require(await sim.trace.entries(.unschedulable).first { $0.seconds >= start })
-    #expect(await observer.replanned == [refused.seconds], "refused at \(refused.seconds)")
+    let refused = try #require(await sim.trace.entries(.unschedulable).first { $0.seconds > start })
+    let replanned = try #require(await observer.replanned.first)
+    #expect(replanned == refused.seconds, "refused: \(refused)")
+    #expect(refused.seconds - start >= 30, "the refusal came well after the rollout started")
     #expect(await sim.openWatches == 0)
   }
 
@@ -139,10 +148,11 @@ final class CallCounter: KubeAPI, @unchecked Sendable {
           group.addTask {
             _ = try await ReleaseRunner(api: counter, clock: clock, wallClock: wallClock, observer: CollectingObserver(), metrics: metrics)
               .apply(environment: next.name, rendered: next.objects, source: next.source, settings: next.settings) { _, _ in true }
+            counter.end()
           }
           group.addTask {
             // Not a sleeper: a second one would let the driver move time while the rollout works.
-            while counter.count("watch", "Pod") == 0 { await Task.yield() }
+            while counter.count("watch", "Pod") == 0 && !counter.isEnded { await Task.yield() }
             throw Stop()
           }
           try await group.next()
