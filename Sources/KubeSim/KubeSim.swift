@@ -8,11 +8,9 @@ public actor KubeSim: KubeAPI {
   var cluster: SimCluster
   var faults: FaultInjector
   let shared = SharedInstant()
-  private var sleepers: [(deadline: SimInstant, order: Int, continuation: CheckedContinuation<Void, Never>)] = []
-  private var sleeperOrder = 0
-  private var sleeperWaiter: CheckedContinuation<Void, Never>?
+  /// Sleepers and parked watch consumers, shared with their cancellation handlers.
+  let parking = SimParking()
   private var watchers: [Int: Watcher] = [:]
-  private var watcherCounter = 0
   /// `kubectl logs -f` streams in flight (KubeSim+LogFollow.swift).
   var logFollowers: [Int: LogFollower] = [:]
   var logFollowerCounter = 0
@@ -25,7 +23,11 @@ public actor KubeSim: KubeAPI {
     /// Events left before a scenario fault cuts this watch; nil: never.
     var remaining: Int?
     var options: ListOptions
-    var continuation: AsyncThrowingStream<WatchEvent, any Error>.Continuation
+    /// Events the consumer has not asked for yet, oldest first.
+    var pending: [WatchEvent] = []
+    /// The stream ends once `pending` is drained (with `failure`, if set).
+    var ended = false
+    var failure: KubeError?
   }
 
   public init(scenario: Scenario = DefaultScenario.scenario(), seed: UInt64? = nil) {
@@ -43,8 +45,8 @@ public actor KubeSim: KubeAPI {
   public nonisolated var clock: SimClock { SimClock(sim: self, current: shared) }
   public var now: SimInstant { cluster.now }
   public var trace: Trace { cluster.trace }
-  public var pendingSleepers: Int { sleepers.count }
-  public var openWatches: Int { watchers.count }
+  public var pendingSleepers: Int { parking.sleeperCount }
+  public var openWatches: Int { parking.openCount }
   public var openLogFollows: Int { logFollowers.count }
   public var objectCount: Int { cluster.api.store.count }
 
@@ -61,52 +63,54 @@ public actor KubeSim: KubeAPI {
   }
 
   public func advance(to target: SimInstant) {
-    while let next = sleepers.map(\.deadline).min(), next <= target {
+    while let next = parking.earliestDeadline, next <= target {
       moveCluster(to: next)
       wakeSleepers()
     }
     moveCluster(to: target)
   }
 
-  private func moveCluster(to instant: SimInstant) {
+  /// Returns whether a parked watch consumer was handed an event.
+  @discardableResult
+  private func moveCluster(to instant: SimInstant) -> Bool {
     cluster.advance(to: instant)
     shared.set(cluster.now)
-    deliverWatchEvents()
-    deliverLogLines()
+    defer { deliverLogLines() }
+    return deliverWatchEvents()
   }
 
   private func wakeSleepers() {
-    let due = sleepers.filter { $0.deadline <= cluster.now }.sorted { ($0.deadline, $0.order) < ($1.deadline, $1.order) }
-    sleepers.removeAll { $0.deadline <= cluster.now }
-    for sleeper in due { sleeper.continuation.resume() }
+    for sleeper in parking.takeSleepers(dueAt: cluster.now) { sleeper.continuation.resume() }
   }
 
+  /// Returns at `deadline`, or at once when the task is cancelled (the sleep is unregistered
+  /// before this returns, so the driver never moves time for it).
   func waitUntil(_ deadline: SimInstant) async {
     if deadline <= cluster.now { return }
-    await withCheckedContinuation { continuation in
-      sleeperOrder += 1
-      sleepers.append((deadline, sleeperOrder, continuation))
-      sleeperWaiter?.resume()
-      sleeperWaiter = nil
+    let id = parking.newID()
+    let parking = self.parking
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { parking.addSleeper(id: id, deadline: deadline, continuation: $0) }
+    } onCancel: {
+      parking.cancelSleeper(id)
     }
   }
 
-  private func waitForSleeper() async {
-    if !sleepers.isEmpty { return }
-    await withCheckedContinuation { sleeperWaiter = $0 }
-  }
-
-  /// Runs a client (e.g. a rollout) against the simulation, advancing virtual time each time
-  /// the client sleeps on `clock`: a 300 s readiness wait takes milliseconds.
+  /// Runs a client (e.g. a rollout) against the simulation. Virtual time moves only while the
+  /// client is quiescent (it sleeps on `clock`, and every watch it holds open waits for its
+  /// next event), one controller wake-up at a time: when a wake-up hands a waiting consumer
+  /// an event, time stays at that instant until the client is quiescent again. So a client
+  /// reacts at the virtual instant of the event, and a 300 s readiness wait takes milliseconds.
   public func run<T: Sendable>(_ body: @escaping @Sendable (SimClock) async throws -> T) async throws -> T {
     let clock = self.clock
+    let parking = self.parking
     return try await withThrowingTaskGroup(of: T?.self) { group in
       group.addTask { try await body(clock) }
       group.addTask { [self] in
         while !Task.isCancelled {
-          await self.waitForSleeper()
+          await parking.waitForQuiescence()
           if Task.isCancelled { break }
-          await self.advanceToNextSleeper()
+          await self.step()
         }
         return nil
       }
@@ -116,14 +120,14 @@ public actor KubeSim: KubeAPI {
           if let value {
             result = value
             group.cancelAll()
-            self.releaseDriver()
+            parking.releaseDriver()
           }
         }
       } catch {
-        // The driver may be parked waiting for a sleeper that will never come: wake it, or
-        // the group would wait for it forever.
+        // The driver may be parked waiting for a client that will never be quiescent again:
+        // wake it, or the group would wait for it forever.
         group.cancelAll()
-        self.releaseDriver()
+        parking.releaseDriver()
         throw error
       }
       guard let result else { throw KubeError.internalError("client finished without a result") }
@@ -131,14 +135,18 @@ public actor KubeSim: KubeAPI {
     }
   }
 
-  private func advanceToNextSleeper() {
-    guard let next = sleepers.map(\.deadline).min() else { return }
-    advance(to: next)
-  }
-
-  private func releaseDriver() {
-    sleeperWaiter?.resume()
-    sleeperWaiter = nil
+  /// One move of the driver: to the next controller wake-up before the earliest sleeper's
+  /// deadline where a waiting consumer gets an event, else to the deadline, waking its sleepers.
+  private func step() {
+    guard parking.isQuiescent, let deadline = parking.earliestDeadline else { return }
+    while true {
+      let next = min(cluster.nextWakeup ?? deadline, deadline)
+      if moveCluster(to: next) { return }
+      if next >= deadline {
+        wakeSleepers()
+        return
+      }
+    }
   }
 
   func settle() {
@@ -149,33 +157,76 @@ public actor KubeSim: KubeAPI {
 
   // MARK: - Watches
 
-  private func deliverWatchEvents() {
-    for (id, watcher) in watchers {
-      do {
-        let events = try selectedChanges(watcher.gvk, namespace: watcher.namespace, after: watcher.after, options: watcher.options)
-        if let remaining = watcher.remaining, events.count >= remaining {
-          for event in events.prefix(remaining) { watcher.continuation.yield(event) }
-          watcher.continuation.finish()
-          watchers[id] = nil
-          continue
-        }
-        for event in events { watcher.continuation.yield(event) }
-        watchers[id]?.remaining = watcher.remaining.map { $0 - events.count }
-        let version = cluster.api.store.resourceVersion
-        // A BOOKMARK tells the client how far it is caught up, so a reconnect after a drop
-        // resumes from there instead of relisting (sent when the client asked for them).
-        if watcher.bookmarks && version > watcher.after {
-          watcher.continuation.yield(WatchEvent(type: .bookmark, object: Self.bookmark(watcher.gvk, version)))
-        }
-        watchers[id]?.after = version
-      } catch {
-        watcher.continuation.finish(throwing: error)
-        watchers[id] = nil
+  /// Queues each watch's new events and hands the next one to a consumer parked for it, in
+  /// watch order. Returns whether any consumer was handed something.
+  @discardableResult
+  private func deliverWatchEvents() -> Bool {
+    forgetClosedWatches()
+    var handed = false
+    for id in watchers.keys.sorted() {
+      guard var watcher = watchers[id] else { continue }
+      if !watcher.ended { collect(into: &watcher) }
+      watchers[id] = watcher
+      if (!watcher.pending.isEmpty || watcher.ended), let consumer = parking.takeParked(id) {
+        handed = true
+        hand(id, to: consumer)
       }
+    }
+    return handed
+  }
+
+  /// The watch's events since it last looked, cut where a scenario fault says.
+  private func collect(into watcher: inout Watcher) {
+    do {
+      let events = try selectedChanges(watcher.gvk, namespace: watcher.namespace, after: watcher.after, options: watcher.options)
+      if let remaining = watcher.remaining, events.count >= remaining {
+        watcher.pending += events.prefix(remaining)
+        watcher.ended = true
+        return
+      }
+      watcher.pending += events
+      watcher.remaining = watcher.remaining.map { $0 - events.count }
+      let version = cluster.api.store.resourceVersion
+      // A BOOKMARK tells the client how far it is caught up, so a reconnect after a drop
+      // resumes from there instead of relisting (sent when the client asked for them).
+      if watcher.bookmarks && version > watcher.after {
+        watcher.pending.append(WatchEvent(type: .bookmark, object: Self.bookmark(watcher.gvk, version)))
+      }
+      watcher.after = version
+    } catch {
+      watcher.ended = true
+      watcher.failure = error
     }
   }
 
-  private func removeWatcher(_ id: Int) { watchers[id] = nil }
+  /// Gives the consumer its next event, or the end of the stream.
+  private func hand(_ id: Int, to consumer: SimParking.Consumer) {
+    guard var watcher = watchers[id] else { return consumer.resume(returning: nil) }
+    if !watcher.pending.isEmpty {
+      let event = watcher.pending.removeFirst()
+      watchers[id] = watcher
+      return consumer.resume(returning: event)
+    }
+    watchers[id] = nil
+    parking.close(id)
+    if let failure = watcher.failure { return consumer.resume(throwing: failure) }
+    consumer.resume(returning: nil)
+  }
+
+  /// The consumer's `next()`: what is queued, else wait for the driver or a write to bring more.
+  func nextWatchEvent(_ id: Int) async throws -> WatchEvent? {
+    forgetClosedWatches()
+    guard let watcher = watchers[id] else { return nil }
+    if !watcher.pending.isEmpty || watcher.ended {
+      return try await withCheckedThrowingContinuation { hand(id, to: $0) }
+    }
+    let parking = self.parking
+    return try await withCheckedThrowingContinuation { parking.park(id, $0) }
+  }
+
+  private func forgetClosedWatches() {
+    for id in parking.drainClosed() { watchers[id] = nil }
+  }
 
   /// Changes whose object passes the watch's label and field selectors (as a list would).
   private func selectedChanges(_ gvk: GroupVersionKind, namespace: String?, after: Int64, options: ListOptions) throws(KubeError)
@@ -215,24 +266,30 @@ public actor KubeSim: KubeAPI {
     try faults.check("watch")
     let after = Int64(options.resourceVersion ?? "") ?? cluster.api.store.resourceVersion
     let initial = try selectedChanges(gvk, namespace: namespace, after: after, options: options)
-    watcherCounter += 1
-    let id = watcherCounter
-    let (stream, continuation) = AsyncThrowingStream<WatchEvent, any Error>.makeStream()
-    let limit = faults.watchEventLimit()
-    if let limit, initial.count >= limit {
-      for event in initial.prefix(limit) { continuation.yield(event) }
-      continuation.finish()
-      return stream
-    }
-    for event in initial { continuation.yield(event) }
-    watchers[id] = Watcher(
+    let id = parking.newID()
+    var watcher = Watcher(
       gvk: gvk, namespace: namespace, after: cluster.api.store.resourceVersion, bookmarks: options.allowWatchBookmarks,
-      remaining: limit.map { $0 - initial.count }, options: options, continuation: continuation)
-    continuation.onTermination = { [weak self] _ in
-      guard let self else { return }
-      Task { await self.removeWatcher(id) }
+      remaining: nil, options: options, pending: initial)
+    if let limit = faults.watchEventLimit() {
+      if initial.count >= limit {
+        watcher.pending = Array(initial.prefix(limit))
+        watcher.ended = true
+      } else {
+        watcher.remaining = limit - initial.count
+      }
     }
-    return stream
+    watchers[id] = watcher
+    parking.open(id)
+    // Built on demand: each `next()` asks the actor, so the simulation knows when the consumer
+    // waits for an event (parked) and when it is still busy with the last one.
+    let lease = WatchLease(id: id, parking: parking)
+    return AsyncThrowingStream { [self] in
+      try await withTaskCancellationHandler {
+        try await self.nextWatchEvent(lease.id)
+      } onCancel: {
+        lease.parking.close(lease.id)
+      }
+    }
   }
 
   public func create(_ object: Value, options: WriteOptions) async throws(KubeError) -> Value {

@@ -109,6 +109,7 @@ struct LockedApply: Sendable {
       api: runner.api, clock: runner.clock, observer: runner.observer, fieldManager: settings.fieldManager, policy: settings.rollout,
       metrics: runner.metrics, wallClock: runner.wallClock)
     executor.bake = bake
+    executor.resyncInterval = runner.resyncInterval
     return executor
   }
 

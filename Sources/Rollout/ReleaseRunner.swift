@@ -15,6 +15,8 @@ public struct ReleaseRunner: Sendable {
   public let observer: any ApplyObserver
   /// Where metric gates are evaluated; nil: configured gates see no data.
   public let metrics: (any MetricsSource)?
+  /// How long the rollout's follower waits for a watched change before reading anyway.
+  public var resyncInterval: Duration = .seconds(30)
 
   public init(
     api: any KubeAPI, clock: any Clock<Duration>, wallClock: any WallClock, observer: any ApplyObserver, metrics: (any MetricsSource)? = nil

@@ -382,7 +382,7 @@ final class KillSwitch: KubeAPI, @unchecked Sendable {
 /// Kill `release apply` at a random point, run it again: it always converges.
 @Suite struct KillAndResumeTests {
   /// Kill points are drawn below this; `killPointsCoverAWholeApply` checks an apply fits in it.
-  static let span = 140
+  static let span = 110
 
   /// A small GPU service (two replicas of one GPU, a PDB, a 20 s readiness window) so that
   /// a hundred kill points stay quick; the example's model takes 300 s to load.

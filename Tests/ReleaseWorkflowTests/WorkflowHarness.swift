@@ -74,17 +74,18 @@ struct WorkflowHarness: Sendable {
 
   /// `release apply --yes` on virtual time.
   func apply(
-    _ context: EnvironmentContext, settings: ApplySettings? = nil, observer: CollectingObserver = CollectingObserver(),
-    metrics: (any MetricsSource)? = nil
+    _ context: EnvironmentContext, settings: ApplySettings? = nil, observer: any ApplyObserver = CollectingObserver(),
+    metrics: (any MetricsSource)? = nil, api: (any KubeAPI)? = nil, resync: Duration? = nil
   ) async throws -> ApplyOutcome {
-    let api = self.api
+    let api = api ?? self.api
     let wallClock = self.wallClock
     let chosen = settings ?? context.settings
     // The example environments' gates read the embedded cluster's series, as `release apply` does.
     let source = metrics ?? SimulatedMetrics(sim: sim)
     return try await sim.run { clock in
-      try await ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: observer, metrics: source)
-        .apply(environment: context.name, rendered: context.objects, source: context.source, settings: chosen) { _, _ in true }
+      var runner = ReleaseRunner(api: api, clock: clock, wallClock: wallClock, observer: observer, metrics: source)
+      if let resync { runner.resyncInterval = resync }
+      return try await runner.apply(environment: context.name, rendered: context.objects, source: context.source, settings: chosen) { _, _ in true }
     }
   }
 

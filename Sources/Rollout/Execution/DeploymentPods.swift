@@ -9,6 +9,8 @@ struct DeploymentPods: Sendable {
   var newHash: String?
   var new: [Value]
   var old: [Value]
+  /// The pod list's selector and resourceVersion: where a watch for the next change starts.
+  var podRead: ChangeWait.Read?
 
   static let replicaSetGVK = GroupVersionKind(group: "apps", version: "v1", kind: "ReplicaSet")
   static let podGVK = GroupVersionKind(group: "", version: "v1", kind: "Pod")
@@ -20,13 +22,15 @@ struct DeploymentPods: Sendable {
     let labelSelector = (selector?["matchLabels"]?.objectValue ?? [:])
       .compactMap { key, value in value.stringValue.map { "\(key)=\($0)" } }.sorted().joined(separator: ",")
     let options = ListOptions(labelSelector: labelSelector.isEmpty ? nil : labelSelector)
-    let pods = try await api.list(podGVK, namespace: namespace, options: options).items
-      .filter { LabelSelection.selector(selector, matches: LabelSelection.labels(of: $0)) }
+    let list = try await api.list(podGVK, namespace: namespace, options: options)
+    let podRead = list.resourceVersion.isEmpty
+      ? nil : ChangeWait.Read(gvk: podGVK, namespace: namespace, labelSelector: options.labelSelector, resourceVersion: list.resourceVersion)
+    let pods = list.items.filter { LabelSelection.selector(selector, matches: LabelSelection.labels(of: $0)) }
     let generation = deployment[path: ["metadata", "generation"]]?.intValue ?? 0
     let observed = deployment[path: ["status", "observedGeneration"]]?.intValue ?? -1
     guard observed >= generation, let uid = deployment[path: ["metadata", "uid"]]?.stringValue,
       let revision = deployment[path: ["metadata", "annotations", revisionKey]]?.stringValue
-    else { return DeploymentPods(newHash: nil, new: [], old: pods) }
+    else { return DeploymentPods(newHash: nil, new: [], old: pods, podRead: podRead) }
     let sets = try await api.list(replicaSetGVK, namespace: namespace, options: options).items
     let owned = sets.first { rs in
       let owners = rs[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
@@ -34,9 +38,9 @@ struct DeploymentPods: Sendable {
         && rs[path: ["metadata", "annotations", revisionKey]]?.stringValue == revision
     }
     guard let hash = owned?[path: ["metadata", "labels", "pod-template-hash"]]?.stringValue else {
-      return DeploymentPods(newHash: nil, new: [], old: pods)
+      return DeploymentPods(newHash: nil, new: [], old: pods, podRead: podRead)
     }
     let isNew: (Value) -> Bool = { $0[path: ["metadata", "labels", "pod-template-hash"]]?.stringValue == hash }
-    return DeploymentPods(newHash: hash, new: pods.filter(isNew), old: pods.filter { !isNew($0) })
+    return DeploymentPods(newHash: hash, new: pods.filter(isNew), old: pods.filter { !isNew($0) }, podRead: podRead)
   }
 }

@@ -37,8 +37,11 @@ public struct RolloutExecutor: Sendable {
   public let policy: RolloutConfig
   public let metrics: (any MetricsSource)?
   public let wallClock: any WallClock
-  /// How often pods and Deployments are read: a FailedScheduling surge pod is seen within this.
-  public var pollInterval: Duration = .seconds(2)
+  /// How long the follower waits for a change before it reads anyway. Changes come by watch
+  /// (a FailedScheduling surge pod, a pod turning Ready: seen at once), so this only bounds the
+  /// wait when a watch fails or ends; it also paces the lock's renewal (a 60 s lease), and
+  /// the periodic progress report.
+  public var resyncInterval: Duration = .seconds(30)
   /// Progress is printed on every change, and at least this often.
   public var reportInterval: Duration = .seconds(30)
   /// Whether to bake and evaluate metric gates (a rollback only needs its pods healthy).
@@ -89,7 +92,7 @@ public struct RolloutExecutor: Sendable {
         }
       }
       guard followers.contains(where: { !$0.done }) else { break }
-      try await sleep(stopwatch, pollInterval)
+      try await waitForChange(followers.filter { !$0.done }, stopwatch)
     }
     let steered = followers.map(\.workload).filter(\.steered)
     if bake {
@@ -130,6 +133,19 @@ public struct RolloutExecutor: Sendable {
       return copy
     } catch {
       throw RolloutError.api(error, doing: "reading \(id)'s replicas")
+    }
+  }
+
+  /// Until what the followers last read changes, a pod's readiness deadline passes, or the resync.
+  func waitForChange(_ followers: [WorkloadFollower], _ stopwatch: Stopwatch) async throws(RolloutError) {
+    var timeout = resyncInterval
+    for deadline in followers.compactMap(\.nextDeadline) { timeout = min(timeout, max(.zero, deadline - stopwatch.elapsed)) }
+    var reads: [ChangeWait.Read] = []
+    for read in followers.flatMap(\.reads) where !reads.contains(read) { reads.append(read) }
+    do {
+      _ = try await ChangeWait(api: api).wait(for: reads, upTo: timeout) { try await stopwatch.sleep(for: $0) }
+    } catch {
+      throw RolloutError.rolloutFailed(reasons: ["interrupted while waiting"])
     }
   }
 

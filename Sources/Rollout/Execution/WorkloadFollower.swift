@@ -2,8 +2,9 @@ internal import EnvironmentRepo
 internal import Kube
 internal import Manifest
 
-/// One workload's rollout as the executor follows it from poll to poll: what it has seen of
-/// each new pod (when it started loading), the step in force, and whether it is done.
+/// One workload's rollout as the executor follows it from reading to reading: what it has seen
+/// of each new pod (when it started loading), the step in force, whether it is done, and what
+/// its last reading covered (so the executor can watch for the next change).
 struct WorkloadFollower: Sendable {
   enum Outcome: Sendable {
     case waiting(RolloutProgress?)
@@ -22,6 +23,11 @@ struct WorkloadFollower: Sendable {
   /// When each new pod was first seen running but not ready.
   private var loadingSince: [String: Duration] = [:]
   private var lastReport: (RolloutProgress, Duration)?
+  /// What the last `poll` read, for the watches that wait for its next change.
+  private(set) var reads: [ChangeWait.Read] = []
+  /// When a pod now loading would fail the readiness gate (elapsed time): time alone brings
+  /// that verdict, so no watch would.
+  private(set) var nextDeadline: Duration?
 
   init(workload: RolloutExecutor.Workload, policy: RolloutConfig) {
     self.workload = workload
@@ -39,6 +45,11 @@ struct WorkloadFollower: Sendable {
     } catch {
       throw RolloutError.api(error, doing: "reading \(id) while it rolls out")
     }
+    // A watch without a version would start with every object as new: no version, no watch.
+    reads = (object[path: ["metadata", "resourceVersion"]]?.stringValue).map { version in
+      [ChangeWait.Read(gvk: id.gvk, namespace: id.namespace, fieldSelector: "metadata.name=\(id.name)", resourceVersion: version)]
+    } ?? []
+    nextDeadline = nil
     let progress = WorkloadProgress(of: object)
     let deadline = GateFailure(
       gate: "progress-deadline", workload: id, evidence: "\(progress.message) (\(progress.available) of \(progress.desired) available)")
@@ -53,6 +64,7 @@ struct WorkloadFollower: Sendable {
     } catch {
       throw RolloutError.api(error, doing: "reading the pods of \(id)")
     }
+    if let podRead = pods.podRead { reads.append(podRead) }
     let fresh = pods.new.filter(PodStatus.isActive)
     var views: [RolloutProgress.Pod] = []
     for pod in fresh {
@@ -66,7 +78,8 @@ struct WorkloadFollower: Sendable {
         loadingSince[name] = since
         loading = Int((elapsed - since).components.seconds)
         let limit = (window ?? .zero) + grace
-        if elapsed - since > limit {
+        nextDeadline = min(nextDeadline ?? since + limit, since + limit)
+        if elapsed - since >= limit {
           return .failed(GateFailure(
             gate: "readiness", workload: id,
             evidence: "pod \(name) has run \(loading ?? 0) s without becoming ready (readiness window "
