@@ -27,7 +27,7 @@ public enum DriftWorkflow {
       // The drift CronJob's role reads only (templates/drift-cronjob): no dry-run patches.
       comparer.compareLocallyWhenForbidden = true
       comparer.sharedListing = sharing
-      let comparison = try await comparer.compare(
+      let comparison = try await comparer.observe(
         environment: context.name, rendered: objects, lastApplied: objects, alsoTracking: context.objects)
       let release = last.map { DriftClassifier.Release(revision: $0.revision, commit: $0.commit, objects: $0.objects) }
       let report = DriftClassifier.classify(environment: context.name, rendered: context.objects, release: release, comparison: comparison)
