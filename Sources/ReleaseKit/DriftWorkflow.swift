@@ -20,8 +20,7 @@ public enum DriftWorkflow {
   public static func check(_ context: EnvironmentContext, api: any KubeAPI, sharing: SharedListing? = nil) async throws(ReleaseFailure) -> Check {
     do {
       let namespace = try DiffWorkflow.recordNamespace(context)
-      let records = try await ReleaseRecordStore(api: api, namespace: namespace, environment: context.name).all()
-      let last = records.first { $0.status == .deployed }
+      let last = try await ReleaseRecordStore(api: api, namespace: namespace, environment: context.name).lastDeployed()
       let objects = last?.objects ?? []
       var comparer = ClusterComparer(api: api)
       // The drift CronJob's role reads only (templates/drift-cronjob): no dry-run patches.
