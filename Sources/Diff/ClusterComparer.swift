@@ -36,12 +36,26 @@ public struct ClusterComparer: Sendable {
     public var clusterScopedKinds: Set<GroupVersionKind> = []
   }
 
+  /// `observe`, then the change set `diff` and `apply` print and act on.
+  public func compare(environment: String, rendered: [Value], lastApplied: [Value] = [], alsoTracking: [Value] = []) async throws(DiffError) -> Result {
+    let seen = try await observe(environment: environment, rendered: rendered, lastApplied: lastApplied, alsoTracking: alsoTracking)
+    return Result(
+      changeSet: ChangeSet.calculate(environment: environment, desired: seen.desired, tracked: seen.tracked), desired: seen.desired,
+      takeovers: seen.takeovers, awaitingDefinition: seen.awaitingDefinition, tracked: seen.tracked,
+      clusterScopedKinds: seen.clusterScopedKinds)
+  }
+
+  /// What the cluster says about each rendered object, without the change set: drift
+  /// classifies from this alone, and a change set holds a normalized copy of both sides of
+  /// every object, which a large environment cannot afford twice.
   /// - Parameters:
   ///   - rendered: the environment's objects in render order.
   ///   - lastApplied: the objects the last release applied (its record), for the fields it set.
   ///   - alsoTracking: objects whose kinds are listed for tracked objects too, though not
   ///     compared (drift compares the last release while git's kinds may hold orphans).
-  public func compare(environment: String, rendered: [Value], lastApplied: [Value] = [], alsoTracking: [Value] = []) async throws(DiffError) -> Result {
+  public func observe(
+    environment: String, rendered: [Value], lastApplied: [Value] = [], alsoTracking: [Value] = []
+  ) async throws(DiffError) -> Observation {
     let served: [APIResourceInfo]
     do {
       served = try await api.discovery()
@@ -152,11 +166,9 @@ public struct ClusterComparer: Sendable {
         replicasOwnedByAutoscaler: autoscaled.contains(id), foreignFields: foreign, applyIsNoOp: run.noOp))
     }
     if !rejections.isEmpty { throw DiffError.rejected(rejections) }
-    let changeSet = ChangeSet.calculate(environment: environment, desired: desired, tracked: tracked)
     let clusterScoped = Set((rendered + alsoTracking).compactMap { $0.resourceID?.gvk }.filter { catalog.scope(of: $0) == .cluster })
-    return Result(
-      changeSet: changeSet, desired: desired, takeovers: takeovers, awaitingDefinition: awaiting, tracked: tracked,
-      clusterScopedKinds: clusterScoped)
+    return Observation(
+      desired: desired, takeovers: takeovers, awaitingDefinition: awaiting, tracked: tracked, clusterScopedKinds: clusterScoped)
   }
 
   struct DryRun: Sendable {

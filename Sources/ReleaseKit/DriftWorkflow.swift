@@ -20,14 +20,13 @@ public enum DriftWorkflow {
   public static func check(_ context: EnvironmentContext, api: any KubeAPI, sharing: SharedListing? = nil) async throws(ReleaseFailure) -> Check {
     do {
       let namespace = try DiffWorkflow.recordNamespace(context)
-      let records = try await ReleaseRecordStore(api: api, namespace: namespace, environment: context.name).all()
-      let last = records.first { $0.status == .deployed }
+      let last = try await ReleaseRecordStore(api: api, namespace: namespace, environment: context.name).lastDeployed()
       let objects = last?.objects ?? []
       var comparer = ClusterComparer(api: api)
       // The drift CronJob's role reads only (templates/drift-cronjob): no dry-run patches.
       comparer.compareLocallyWhenForbidden = true
       comparer.sharedListing = sharing
-      let comparison = try await comparer.compare(
+      let comparison = try await comparer.observe(
         environment: context.name, rendered: objects, lastApplied: objects, alsoTracking: context.objects)
       let release = last.map { DriftClassifier.Release(revision: $0.revision, commit: $0.commit, objects: $0.objects) }
       let report = DriftClassifier.classify(environment: context.name, rendered: context.objects, release: release, comparison: comparison)

@@ -17,6 +17,26 @@ public struct ReleaseRecordStore: Sendable {
 
   /// Every record, newest revision first.
   public func all() async throws(RolloutError) -> [ReleaseRecord] {
+    var records: [ReleaseRecord] = []
+    for secret in try await recordSecrets() {
+      records.append(try ReleaseRecord(secret: secret))
+    }
+    return records.sorted { $0.revision > $1.revision }
+  }
+
+  /// The newest record with status `deployed`, nil if none. Every record is still read, so a
+  /// damaged one is an error as in `all()`, but only this one keeps its objects: a large
+  /// environment's older releases would otherwise be held whole beside it.
+  public func lastDeployed() async throws(RolloutError) -> ReleaseRecord? {
+    var last: ReleaseRecord?
+    for secret in try await recordSecrets() {
+      let record = try ReleaseRecord(secret: secret)
+      if record.status == .deployed, record.revision > last?.revision ?? Int.min { last = record }
+    }
+    return last
+  }
+
+  private func recordSecrets() async throws(RolloutError) -> [Value] {
     let secrets: [Value]
     do {
       var items: [Value] = []
@@ -34,11 +54,7 @@ public struct ReleaseRecordStore: Sendable {
     } catch {
       throw RolloutError.api(error, doing: "listing the release records of \(environment) in namespace \(namespace)")
     }
-    var records: [ReleaseRecord] = []
-    for secret in secrets where secret["type"]?.stringValue == ReleaseRecord.secretType {
-      records.append(try ReleaseRecord(secret: secret))
-    }
-    return records.sorted { $0.revision > $1.revision }
+    return secrets.filter { $0["type"]?.stringValue == ReleaseRecord.secretType }
   }
 
   public func create(_ record: ReleaseRecord) async throws(RolloutError) {

@@ -72,6 +72,8 @@ struct DriftCommand: AsyncParsableCommand {
       }
     }
     // Environments on the same cluster share their LISTs: one per kind and namespace a run.
+    // A lone check has no one to share with, and sharing would widen its labelled LISTs to
+    // every tracked object, those of the namespaces it lists whole too, held a second time.
     var listings: [String: SharedListing] = [:]
     for (name, environment, cluster) in checks {
       do {
@@ -80,7 +82,7 @@ struct DriftCommand: AsyncParsableCommand {
         let metrics = try session.metricsSource(context.config)
         let labelled = DriftRun.Options(
           correct: options.correct, includePending: options.includePending, trackState: options.trackState, label: cluster == nil ? nil : name)
-        let sharing = listings[session.label] ?? SharedListing()
+        let sharing = checks.count > 1 ? listings[session.label] ?? SharedListing() : nil
         listings[session.label] = sharing
         let result = try await session.run { api, clock in
           try await DriftRun.run(

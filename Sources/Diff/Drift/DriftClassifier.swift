@@ -27,10 +27,10 @@ public enum DriftClassifier {
   /// - Parameters:
   ///   - rendered: git's objects for the environment, as rendered.
   ///   - release: the last deployed release; nil when there is none (everything git renders is pending).
-  ///   - comparison: `ClusterComparer.compare` of the release's objects (`rendered` and
+  ///   - comparison: `ClusterComparer.observe` of the release's objects (`rendered` and
   ///     `lastApplied` both the release's, `alsoTracking` git's), or of none.
   public static func classify(
-    environment: String, rendered: [Value], release: Release?, comparison: ClusterComparer.Result,
+    environment: String, rendered: [Value], release: Release?, comparison: ClusterComparer.Observation,
     ownManager: String = "release", rules: NoiseRules = .standard
   ) -> DriftReport {
     var findings: [DriftFinding] = []
@@ -55,7 +55,9 @@ public enum DriftClassifier {
       findings.append(DriftFinding(id: id, driftClass: .drifted, fields: fields, managers: Array(Set(fields.compactMap(\.manager))).sorted()))
     }
 
-    let git = normalized(rendered, environment: environment, release: release?.objects ?? [], clusterScoped: comparison.clusterScopedKinds)
+    // One object at a time, never a normalized copy of all of git's objects beside the release's.
+    let releasedIDs = Set((release?.objects ?? []).compactMap(\.resourceID))
+    let git = rendered.lazy.map { normalized($0, environment: environment, releasedIDs: releasedIDs, clusterScoped: comparison.clusterScopedKinds) }
     let gitIDs = Set(git.compactMap(\.resourceID))
     var seen = Set<ResourceID>()
     for live in comparison.tracked {
@@ -73,26 +75,23 @@ public enum DriftClassifier {
 
   /// Git's objects in the form a release records them: tracking label, and the namespace the
   /// server gives an object that names none (`default` for namespaced kinds).
-  static func normalized(_ rendered: [Value], environment: String, release: [Value], clusterScoped: Set<GroupVersionKind>) -> [Value] {
-    let releasedIDs = Set(release.compactMap(\.resourceID))
-    return rendered.map { object in
-      var copy = TrackingLabel.adding(environment, to: object)
-      guard let id = object.resourceID, id.namespace == nil else { return copy }
-      let inDefault = ResourceID(gvk: id.gvk, namespace: "default", name: id.name)
-      // The release knows where the object went; a kind the server does not serve (a CRD
-      // git adds) is taken as namespaced, as most custom resources are.
-      if releasedIDs.contains(inDefault) || (!releasedIDs.contains(id) && !clusterScoped.contains(id.gvk)) {
-        copy.namespace = "default"
-      }
-      return copy
+  static func normalized(_ object: Value, environment: String, releasedIDs: Set<ResourceID>, clusterScoped: Set<GroupVersionKind>) -> Value {
+    var copy = TrackingLabel.adding(environment, to: object)
+    guard let id = object.resourceID, id.namespace == nil else { return copy }
+    let inDefault = ResourceID(gvk: id.gvk, namespace: "default", name: id.name)
+    // The release knows where the object went; a kind the server does not serve (a CRD
+    // git adds) is taken as namespaced, as most custom resources are.
+    if releasedIDs.contains(inDefault) || (!releasedIDs.contains(id) && !clusterScoped.contains(id.gvk)) {
+      copy.namespace = "default"
     }
+    return copy
   }
 
   /// What applying git would change in the last release's objects, field by field.
-  static func pending(git: [Value], release: [Value], rules: NoiseRules) -> [DriftFinding] {
+  static func pending(git: some Sequence<Value>, release: [Value], rules: NoiseRules) -> [DriftFinding] {
     let releasedByID = Dictionary(release.compactMap { o in o.resourceID.map { ($0, o) } }, uniquingKeysWith: { a, _ in a })
     // spec.replicas of what an HPA scales is the HPA's: the release recorded its live count.
-    let autoscaled = Set((git + release).compactMap(Self.autoscaleTarget))
+    let autoscaled = Set(git.compactMap(Self.autoscaleTarget) + release.compactMap(Self.autoscaleTarget))
     var findings: [DriftFinding] = []
     var gitIDs = Set<ResourceID>()
     for object in git {
