@@ -76,6 +76,18 @@ public struct DisruptionBudget: Sendable, Hashable {
   /// Pods that may be taken down now for an in-place step.
   public var allowed: Int { min(replicas, strategyAllowed, strictest?.allowed ?? Int.max) }
 
+  /// What the strictest PDB allows once the Deployment has scaled by `delta` replicas since
+  /// the plan (an HPA): percentages and minAvailable are measured against the new count. The
+  /// Deployment controller keeps `desired - maxUnavailable` pods available, so the delta moves
+  /// the healthy count as it moves the expected one; pods of other workloads a PDB covers are
+  /// left as counted. Nil without a PDB.
+  public func pdbAllowed(afterScalingBy delta: Int) -> Int? {
+    pdbs.map { limit in
+      let expected = max(0, limit.expected + delta)
+      return max(0, limit.healthy + delta - limit.rule.desiredHealthy(expected: expected))
+    }.min()
+  }
+
   /// Whether a PDB (rather than the strategy) is what limits the step.
   public var limitedByPDB: Bool { strictest.map { $0.allowed <= strategyAllowed } ?? false }
 

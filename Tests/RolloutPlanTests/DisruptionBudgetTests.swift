@@ -73,4 +73,28 @@ import Testing
     #expect(PodDisruptionBudgetRule(namespace: "llm", name: "all", selector: [:], rule: .allHealthy).covers(namespace: "llm", labels: ["x": "y"]))
     #expect(!PodDisruptionBudgetRule(namespace: "llm", name: "none", selector: nil, rule: .allHealthy).covers(namespace: "llm", labels: ["x": "y"]))
   }
+
+  /// An HPA scaled the Deployment after the plan: the PDB is counted again at the new replica
+  /// count; pods of another workload the PDB covers stay as counted.
+  @Test func aPDBCountedAgainAfterAnAutoscalerScaled() {
+    let rule = { (spec: Value) in PodDisruptionBudgetRule(["metadata": ["name": "vllm", "namespace": "llm"], "spec": spec]) }
+    let minTwo = DisruptionBudget(
+      replicas: 4, ready: 4, strategy: RolloutStrategy(maxSurge: 1, maxUnavailable: 2),
+      pdbs: [DisruptionBudget.Limit(rule: rule(["minAvailable": 2, "selector": [:]]), expected: 4, healthy: 4)])
+    #expect(minTwo.allowed == 2)
+    #expect(minTwo.pdbAllowed(afterScalingBy: 0) == 2)
+    #expect(minTwo.pdbAllowed(afterScalingBy: -1) == 1)
+    #expect(minTwo.pdbAllowed(afterScalingBy: -2) == 0)
+    #expect(minTwo.pdbAllowed(afterScalingBy: 2) == 4)
+    let quarter = DisruptionBudget(
+      replicas: 4, ready: 3, strategy: RolloutStrategy(maxSurge: 1, maxUnavailable: 2),
+      pdbs: [DisruptionBudget.Limit(rule: rule(["maxUnavailable": "25%", "selector": [:]]), expected: 4, healthy: 3)])
+    #expect(quarter.pdbAllowed(afterScalingBy: 0) == 0)
+    #expect(quarter.pdbAllowed(afterScalingBy: 4) == 1)
+    let shared = DisruptionBudget(
+      replicas: 2, ready: 2, strategy: RolloutStrategy(maxSurge: 1, maxUnavailable: 2),
+      pdbs: [DisruptionBudget.Limit(rule: rule(["minAvailable": 3, "selector": [:]]), expected: 5, healthy: 5)])
+    #expect(shared.pdbAllowed(afterScalingBy: -1) == 1)
+    #expect(DisruptionBudget(replicas: 2, ready: 2, strategy: RolloutStrategy(), pdbs: []).pdbAllowed(afterScalingBy: -1) == nil)
+  }
 }

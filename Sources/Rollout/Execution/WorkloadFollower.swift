@@ -97,7 +97,11 @@ struct WorkloadFollower: Sendable {
     if case .surge = step, active > Int(progress.desired), !leaving,
       let (pod, reason) = fresh.lazy.compactMap({ p in PodHealth.unschedulable(p).map { (p.name ?? "?", $0) } }).first
     {
-      let allowed = workload.entry?.budget.allowed ?? 0
+      // The plan's budget was counted at the plan's replicas. An HPA that scaled down since
+      // shrinks what the PDB allows; one that scaled up grows it, which the next plan uses.
+      let planned = workload.entry?.budget
+      let delta = Int(progress.desired) - (planned?.replicas ?? Int(progress.desired))
+      let allowed = planned.map { min($0.allowed, $0.pdbAllowed(afterScalingBy: delta) ?? Int.max) } ?? 0
       guard allowed > 0 else {
         let budget = workload.entry?.budget.summary ?? "no disruption budget known"
         return .failed(GateFailure(
